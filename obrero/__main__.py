@@ -1,0 +1,3 @@
+from obrero.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""SQLAlchemy 2 models of every table. The schema itself is made by migrations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, DateTime, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ProfileRow(Base):
+    """The factory's profile: one row, id 1."""
+
+    __tablename__ = "factory_profile"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_form: Mapped[str] = mapped_column(String(200), default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="")
+    registration_number: Mapped[str] = mapped_column(String(80), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    document_language: Mapped[str] = mapped_column(String(8))
+    statute_preset: Mapped[str] = mapped_column(String(20))
+
+
+class MemberRow(Base):
+    """A worker-member on the roll (padrón). Never deleted: leaving sets leave_date."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'suspended', 'left')", name="status"),
+        CheckConstraint("leave_date IS NULL OR leave_date >= join_date", name="leave_after_join"),
+        CheckConstraint("(status = 'left') = (leave_date IS NOT NULL)", name="left_has_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    # Lower-case, accent-free copy of name and id, so "pena" finds "Peña".
+    search_key: Mapped[str] = mapped_column(String(300), index=True)
+    national_id: Mapped[str] = mapped_column(String(40))
+    # National id without dots, dashes or spaces: "28.456.912" and "28456912" are one person.
+    national_id_key: Mapped[str] = mapped_column(String(40), unique=True)
+    join_date: Mapped[date] = mapped_column(Date, index=True)
+    leave_date: Mapped[date | None] = mapped_column(Date, index=True)
+    leave_reason: Mapped[str] = mapped_column(String(20), default="")
+    leave_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    sector: Mapped[str] = mapped_column(String(120), default="")
+    category: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SettingRow(Base):
+    """A user preference (operator name, UI language...), one row per key."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditContextRow(Base):
+    """Who is working now; read by the audit triggers. One row, id 1, not audited."""
+
+    __tablename__ = "audit_context"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operator: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditEntryRow(Base):
+    """One insert, update or delete in any table, written by triggers. Append-only."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    operator: Mapped[str] = mapped_column(String(200))
+    table_name: Mapped[str] = mapped_column(String(60))
+    row_key: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(10))
+    # JSON object: field -> [old, new].
+    changes: Mapped[str] = mapped_column(Text)

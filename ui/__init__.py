@@ -1,0 +1,1 @@
+"""Obrero's desktop layer (PySide6). Talks to the core's services only."""

@@ -1,0 +1,1 @@
+"""The members roll (padrón): list, search, add and edit."""
