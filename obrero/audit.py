@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
@@ -76,7 +76,7 @@ def _since(query: Select, since: date | None, time_zone: str) -> Select:
     if since is None:
         return query
     start = datetime.combine(since, time.min, tzinfo=ZoneInfo(time_zone))
-    utc = start.astimezone(timezone.utc).replace(tzinfo=None)
+    utc = start.astimezone(UTC).replace(tzinfo=None)
     return query.where(AuditEntryRow.at >= utc)
 
 
@@ -95,7 +95,7 @@ def audit_entries(
     return [
         AuditEntry(
             id=row.id,
-            at=row.at.replace(tzinfo=timezone.utc),
+            at=row.at.replace(tzinfo=UTC),
             operator=row.operator,
             table_name=row.table_name,
             row_key=row.row_key,

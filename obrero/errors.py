@@ -23,7 +23,7 @@ class ValidationError(ObreroError):
         self.field = field
 
 
-class ValidationErrors(ObreroError):
+class ValidationErrors(ObreroError):  # noqa: N818 (a message, not a code path)
     """Several fields wrong at once, so a form can mark all of them together."""
 
     def __init__(self, errors: list[ValidationError]) -> None:
@@ -34,9 +34,9 @@ class ValidationErrors(ObreroError):
         return {error.field: error.message for error in self.errors}
 
 
-class DatabaseRefused(ObreroError):
+class DatabaseRefused(ObreroError):  # noqa: N818 (a message, not a code path)
     """A file that Obrero will not open; it has been left untouched."""
 
 
-class NotFound(ObreroError):
+class NotFound(ObreroError):  # noqa: N818 (a message, not a code path)
     """A record asked for by id does not exist."""

@@ -143,6 +143,9 @@ def national_id_key(national_id: str) -> str:
 
 
 _FORM_DATE_FIELDS = ("join_date", "leave_date")
+_FORM_TEXT_FIELDS = tuple(
+    f.name for f in fields(MemberDraft) if f.name not in (*_FORM_DATE_FIELDS, "suspended")
+)
 
 
 def draft_from_form(form: dict[str, str | bool]) -> MemberDraft:
@@ -170,15 +173,18 @@ def draft_from_form(form: dict[str, str | bool]) -> MemberDraft:
     if dates["join_date"] is None and not any(e.field == "join_date" for e in errors):
         errors.append(ValidationError("join_date", _("Give the date the member joined.")))
     texts = {
-        f.name: str(form.get(f.name, "")).strip()
-        for f in fields(MemberDraft)
-        if f.type == "str"
+        name: str(form.get(name, "")).strip() for name in _FORM_TEXT_FIELDS
     }
     if errors:
         # Check the other fields too, so every mistake shows at once.
         try:
             validate_draft_fields(
-                MemberDraft(join_date=date.min, **texts), skip=set(_FORM_DATE_FIELDS)
+                MemberDraft(
+                    join_date=dates["join_date"] or date.min,
+                    leave_date=dates["leave_date"],
+                    **texts,
+                ),
+                skip={error.field for error in errors},
             )
         except ValidationErrors as more:
             errors.extend(more.errors)
@@ -217,7 +223,7 @@ def validate_draft_fields(draft: MemberDraft, skip: set[str] | None = None) -> N
     if "leave_date" not in skip and draft.leave_date is not None:
         if draft.leave_reason not in LEAVE_REASONS:
             errors.append(ValidationError("leave_reason", _("Choose why the member left.")))
-    elif draft.leave_reason:
+    elif "leave_date" not in skip and draft.leave_reason:
         errors.append(
             ValidationError("leave_date", _("Give the leave date, or clear the leave reason."))
         )
@@ -351,7 +357,9 @@ def _filtered(query: Select, text: str) -> Select:
     return query
 
 
-def find_members(session: Session, text: str = "", offset: int = 0, limit: int = 200) -> list[Member]:
+def find_members(
+    session: Session, text: str = "", offset: int = 0, limit: int = 200
+) -> list[Member]:
     """One page of the roll, sorted by name, matching every word of ``text``."""
     query = _filtered(select(MemberRow), text).order_by(MemberRow.search_key, MemberRow.id)
     rows = session.scalars(query.offset(offset).limit(limit))

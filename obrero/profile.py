@@ -99,9 +99,18 @@ _COUNTRY_DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 
+_NEUTRAL_DEFAULTS = {
+    "legal_form": "",
+    "time_zone": "UTC",
+    "currency": "USD",
+    "document_language": "es",
+    "statute_preset": "custom",
+}
+
+
 def default_profile(country: str = "AR") -> Profile:
     """A blank profile with the usual legal form, zone, currency and statute of ``country``."""
-    defaults = _COUNTRY_DEFAULTS.get(country, _COUNTRY_DEFAULTS["AR"])
+    defaults = _COUNTRY_DEFAULTS.get(country, _NEUTRAL_DEFAULTS)
     return Profile(
         name="",
         tax_id="",
@@ -126,8 +135,9 @@ def cuit_is_valid(cuit: str) -> bool:
     check = 11 - sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
     if check == 11:
         check = 0
-    # Where the sum gives 10, AFIP issues the id with prefix 23 or 33 and a fixed digit.
-    return check == int(digits[10]) or digits[:2] in ("23", "33")
+    # Where the sum gives 10, AFIP changes the prefix to 23/24 or 33/34 and recomputes,
+    # so every issued CUIT (those prefixes too) passes this check; 10 itself never does.
+    return check == int(digits[10])
 
 
 def cnpj_is_valid(cnpj: str) -> bool:

@@ -20,7 +20,8 @@ class Settings:
 
 def get_settings(session: Session) -> Settings:
     """Stored settings; the UI language defaults to the environment's."""
-    stored = dict(session.execute(select(SettingRow.key, SettingRow.value)).tuples().all())
+    rows = session.execute(select(SettingRow.key, SettingRow.value))
+    stored = {key: value for key, value in rows}
     language = stored.get("ui_language", "")
     return Settings(
         operator_name=stored.get("operator_name", ""),

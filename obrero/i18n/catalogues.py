@@ -67,9 +67,12 @@ def _load_catalogue(language: str) -> gettext.NullTranslations:
     source_dir = translations_source_dir()
     source = source_dir / relative.with_suffix(".po") if source_dir else None
     # A checkout edits .po files; read them directly unless a newer .mo exists.
-    if source is not None and source.exists():
-        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
-            return gettext.GNUTranslations(_compile_in_memory(source, language))
+    if (
+        source is not None
+        and source.exists()
+        and (not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime)
+    ):
+        return gettext.GNUTranslations(_compile_in_memory(source, language))
     if compiled.exists():
         with compiled.open("rb") as handle:
             return gettext.GNUTranslations(handle)

@@ -8,7 +8,7 @@ accepted too, so a pasted date from a spreadsheet works in any language.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -77,15 +77,20 @@ def parse_date(text: str, language: str | None = None) -> date | None:
 def format_datetime(moment: datetime, time_zone: str, language: str | None = None) -> str:
     """A UTC moment shown in the factory's time zone."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(ZoneInfo(time_zone))
     time_text = babel_dates.format_time(local, "HH:mm", locale=babel_locale(language))
     return f"{format_date(local.date(), language)} {time_text}"
 
 
-def format_number(value: Decimal | int | float, language: str | None = None) -> str:
-    return babel_numbers.format_decimal(value, locale=babel_locale(language))
+def format_number(
+    value: Decimal | int | float, language: str | None = None, country: str | None = None
+) -> str:
+    return babel_numbers.format_decimal(value, locale=babel_locale(language, country))
 
 
-def format_money(amount: Decimal, currency: str, language: str | None = None) -> str:
-    return babel_numbers.format_currency(amount, currency, locale=babel_locale(language))
+def format_money(
+    amount: Decimal, currency: str, language: str | None = None, country: str | None = None
+) -> str:
+    """An amount with its currency, as written where the factory is ("$ 1.234,50" in AR)."""
+    return babel_numbers.format_currency(amount, currency, locale=babel_locale(language, country))

@@ -11,7 +11,7 @@ import getpass
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -87,8 +87,12 @@ def _stored_revision(path: Path) -> str | None:
 
 def backup_copy(path: Path, label: str) -> Path:
     """Copy the database with SQLite's online backup API; returns the copy's path."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    serial = 1
+    while target.exists():  # two backups within one second keep both
+        serial += 1
+        target = path.with_name(f"{path.stem}.{label}-{stamp}-{serial}{path.suffix}")
     with (
         closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source,
         closing(sqlite3.connect(target)) as copy,

@@ -1,0 +1,333 @@
+"""The ``obrero`` command line, run in-process (and once as ``python -m obrero``)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import types
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import obrero
+from obrero import cli, members
+from obrero.audit import audit_entries
+from obrero.i18n import current_language
+from obrero.i18n.formatting import format_date, format_datetime
+from obrero.store.database import open_database
+
+ZONE = "America/Argentina/Mendoza"
+
+
+@pytest.fixture(autouse=True)
+def english_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``main`` takes its language from the environment: make it English for exact texts."""
+    monkeypatch.setenv("LANGUAGE", "en")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def member_count(path: Path) -> int:
+    database = open_database(path)
+    try:
+        return database.read(members.count_members)
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    assert cli.main(["demo", "--db", str(path), "--members", "5"]) == 0
+    capsys.readouterr()
+    return path
+
+
+# --- version and help -------------------------------------------------------------------------
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+
+    assert code == 0
+    assert out == f"obrero {obrero.__version__}\n" == "obrero 0.1.0\n"
+
+
+def test_help_names_the_commands_and_options(capsys):
+    code, out, _ = run(capsys, "--help")
+
+    assert code == 0
+    assert out.startswith("usage: obrero")
+    for word in ("init", "demo", "audit", "--db", "--demo", "--version"):
+        assert word in out
+
+
+@pytest.mark.parametrize(
+    ("command", "option"), [("init", "--db"), ("demo", "--members"), ("audit", "--since")]
+)
+def test_every_command_has_help_and_takes_db(capsys, command, option):
+    code, out, _ = run(capsys, command, "--help")
+
+    assert code == 0
+    assert f"usage: obrero {command}" in out
+    assert "--db" in out
+    assert option in out
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "frobnicate")
+
+    assert code == 2
+    assert "obrero: error:" in err
+
+
+def test_language_comes_from_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "pt_BR:es")
+
+    assert cli.main(["--version"]) == 0
+
+    # Set before the parser is built, so its help and messages are in that language.
+    assert current_language() == "pt_BR"
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+def test_init_creates_the_database_then_finds_it_up_to_date(tmp_path, capsys):
+    path = tmp_path / "new folder" / "obrero.sqlite3"
+
+    code, out, _ = run(capsys, "init", "--db", str(path))
+    assert code == 0
+    assert path.exists()
+    assert out == f"Created a new database at {path}.\n"
+
+    code, out, _ = run(capsys, "init", "--db", str(path))
+    assert code == 0
+    assert out == f"The database at {path} is ready and up to date.\n"
+
+
+def test_db_may_come_before_the_command(tmp_path, capsys):
+    path = tmp_path / "before.sqlite3"
+
+    code, _, _ = run(capsys, "--db", str(path), "init")
+
+    assert code == 0
+    assert path.exists()
+
+
+def test_db_after_the_command_wins(tmp_path, capsys):
+    before, after = tmp_path / "before.sqlite3", tmp_path / "after.sqlite3"
+
+    assert run(capsys, "--db", str(before), "init", "--db", str(after))[0] == 0
+
+    assert after.exists()
+    assert not before.exists()
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+def test_demo_fills_a_new_database(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite3"
+
+    code, out, err = run(capsys, "demo", "--db", str(path), "--seed", "3", "--members", "12")
+
+    assert (code, err) == (0, "")
+    assert "La Tomatera" in out
+    assert "12 members:" in out
+    assert str(path) in out
+    assert member_count(path) == 12
+
+
+def test_demo_defaults_to_sixty_members(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite3"
+
+    assert run(capsys, "demo", "--db", str(path))[0] == 0
+
+    assert member_count(path) == 60
+
+
+def test_demo_refuses_a_database_with_records(demo_db, capsys):
+    before = demo_db.read_bytes()
+
+    code, out, err = run(capsys, "demo", "--db", str(demo_db))
+
+    assert code == 2
+    assert out == ""
+    assert "empty database" in err
+    assert "Traceback" not in err
+    assert demo_db.read_bytes() == before
+
+
+def test_demo_refuses_an_impossible_size(tmp_path, capsys):
+    code, _, err = run(capsys, "demo", "--db", str(tmp_path / "d.sqlite3"), "--members", "0")
+
+    assert code == 2
+    assert "members" in err
+
+
+def test_demo_needs_whole_numbers(tmp_path, capsys):
+    code, _, err = run(capsys, "demo", "--db", str(tmp_path / "d.sqlite3"), "--years", "two")
+
+    assert code == 2
+    assert "“two” is not a whole number." in err
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+
+def test_audit_prints_the_trail_oldest_first_in_factory_time(demo_db, capsys):
+    database = open_database(demo_db)
+    try:
+        entries = database.read(audit_entries, newest_first=False)
+    finally:
+        database.close()
+
+    code, out, _ = run(capsys, "audit", "--db", str(demo_db))
+
+    assert code == 0
+    headings = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert len(headings) == len(entries)
+    first = entries[0]
+    assert headings[0] == (
+        f"{format_datetime(first.at, ZONE)} · pc-user · Factory profile 1 · Added"
+    )
+    assert headings[1].endswith("· Member 1 · Added")
+    assert "    Full name: " in out
+    assert out.index("Member 1 ·") < out.index("Member 5 ·")
+
+
+def test_audit_since_a_later_day_prints_nothing(demo_db, capsys):
+    code, out, _ = run(capsys, "audit", "--db", str(demo_db), "--since", "2999-01-01")
+
+    assert code == 0
+    assert out == "No changes recorded.\n"
+
+
+def test_audit_since_accepts_the_locale_date_format(demo_db, capsys):
+    typed = format_date(date(2000, 1, 1))  # e.g. 01/01/2000
+
+    code, out, _ = run(capsys, "audit", "--db", str(demo_db), "--since", typed)
+
+    assert code == 0
+    assert "Factory profile 1" in out
+
+
+@pytest.mark.parametrize("typed", ["31/31/2025", "2025-02-30", "yesterday", ""])
+def test_audit_refuses_a_bad_since_date(demo_db, capsys, typed):
+    code, out, err = run(capsys, "audit", "--db", str(demo_db), "--since", typed)
+
+    assert code == 2
+    assert out == ""
+    assert f"“{typed}” is not a date" in err
+    assert "Traceback" not in err
+
+
+def test_audit_of_a_missing_file_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "missing.sqlite3"
+
+    code, _, err = run(capsys, "audit", "--db", str(path))
+
+    assert code == 2
+    assert "There is no database" in err
+    assert not path.exists()
+
+
+# --- refused files ---------------------------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path, capsys):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("shopping list\n" * 20)
+
+    for command in ("init", "demo", "audit"):
+        code, out, err = run(capsys, command, "--db", str(path))
+        assert code == 2, command
+        assert out == ""
+        assert "not an Obrero database" in err
+        assert "Traceback" not in err
+    assert path.read_text() == "shopping list\n" * 20
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(tmp_path, capsys):
+    path = tmp_path / "other.sqlite3"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("CREATE TABLE invoice (id INTEGER PRIMARY KEY)")
+        connection.commit()
+    before = path.read_bytes()
+
+    code, _, err = run(capsys, "init", "--db", str(path))
+
+    assert code == 2
+    assert "another program" in err
+    assert path.read_bytes() == before
+
+
+# --- the window ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_window(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, bool]]:
+    """A stand-in ``ui.app`` recording what it was asked to open (no Qt in core tests)."""
+    opened: list[tuple[Path, bool]] = []
+
+    def run_window(db_path: Path, demo: bool = False) -> int:
+        opened.append((db_path, demo))
+        return 0
+
+    app = types.ModuleType("ui.app")
+    app.run = run_window  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ui", types.ModuleType("ui"))
+    monkeypatch.setitem(sys.modules, "ui.app", app)
+    return opened
+
+
+def test_no_command_opens_the_window_on_the_default_database(fake_window, monkeypatch, tmp_path):
+    default = tmp_path / "default.sqlite3"
+    monkeypatch.setattr(cli, "default_database_path", lambda: default)
+
+    assert cli.main([]) == 0
+
+    assert fake_window == [(default, False)]
+
+
+def test_window_with_db_and_demo(fake_window, tmp_path):
+    path = tmp_path / "window.sqlite3"
+
+    assert cli.main(["--db", str(path), "--demo"]) == 0
+
+    assert fake_window == [(path, True)]
+
+
+def test_demo_flag_with_a_command_is_refused(tmp_path, capsys):
+    path = tmp_path / "d.sqlite3"
+
+    code, _, err = run(capsys, "--demo", "init", "--db", str(path))
+
+    assert code == 2
+    assert "demo command" in err
+    assert not path.exists()
+
+
+# --- as a program ----------------------------------------------------------------------------
+
+
+def test_python_dash_m_obrero_prints_the_version(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "obrero", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"obrero {obrero.__version__}\n"

@@ -1,0 +1,191 @@
+"""The demo factory: deterministic, realistic, and never mixed into a database with records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import astuple, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from obrero import demo, members, profile
+from obrero.audit import count_audit_entries
+from obrero.errors import ObreroError, ValidationError
+from obrero.members import MemberStatus
+from obrero.store.database import Database, open_database
+
+TODAY = date(2026, 11, 30)
+DNI = re.compile(r"\d{2}\.\d{3}\.\d{3}")
+
+
+def build(db: Database, **options: object) -> demo.DemoSummary:
+    return db.write(demo.build_demo, today=TODAY, **options)
+
+
+def roll(db: Database) -> list[members.Member]:
+    return sorted(db.read(members.find_members, limit=10_000), key=lambda member: member.id)
+
+
+def demo_in_new_file(
+    path: Path, **options: object
+) -> tuple[demo.DemoSummary, list[members.Member], profile.Profile | None]:
+    """Build a demo in a new database at ``path``; returns summary, roll and profile."""
+    database = open_database(path)
+    try:
+        summary = build(database, **options)
+        return summary, roll(database), database.read(profile.get_profile)
+    finally:
+        database.close()
+
+
+# --- determinism -----------------------------------------------------------------------------
+
+
+def test_same_seed_gives_the_same_factory(tmp_path):
+    first = demo_in_new_file(tmp_path / "a.sqlite3", seed=7)
+    second = demo_in_new_file(tmp_path / "b.sqlite3", seed=7)
+
+    assert first[0] == second[0]
+    assert [astuple(member) for member in first[1]] == [astuple(member) for member in second[1]]
+    assert first[2] == second[2]
+
+
+def test_another_seed_gives_other_people(tmp_path):
+    _, one, _ = demo_in_new_file(tmp_path / "a.sqlite3", seed=1)
+    _, two, _ = demo_in_new_file(tmp_path / "b.sqlite3", seed=2)
+
+    assert [m.full_name for m in one] != [m.full_name for m in two]
+    assert {m.national_id for m in one} != {m.national_id for m in two}
+    assert [m.join_date for m in one] != [m.join_date for m in two]
+
+
+def test_dates_follow_today(tmp_path):
+    _, now, _ = demo_in_new_file(tmp_path / "a.sqlite3")
+    database = open_database(tmp_path / "b.sqlite3")
+    try:
+        database.write(demo.build_demo, today=TODAY + timedelta(days=10))
+        later = roll(database)
+    finally:
+        database.close()
+
+    assert [m.full_name for m in later] == [m.full_name for m in now]
+    assert [m.join_date + timedelta(days=10) for m in now] == [m.join_date for m in later]
+
+
+# --- the factory -----------------------------------------------------------------------------
+
+
+def test_default_demo_has_sixty_members_over_three_years(db):
+    summary = build(db)
+    people = roll(db)
+
+    assert summary.members == len(people) == 60
+    assert summary.active + summary.suspended + summary.left == 60
+    assert TODAY - timedelta(days=3 * 366) <= summary.occupation_date
+    assert summary.occupation_date <= TODAY - timedelta(days=3 * 365)
+    # A core group occupied the plant on the first day; the rest joined over the years.
+    founders = [m for m in people if m.join_date == summary.occupation_date]
+    assert 10 <= len(founders) < 60
+    assert min(m.join_date for m in people) == summary.occupation_date
+    assert max(m.join_date for m in people) > summary.occupation_date + timedelta(days=365)
+
+
+def test_profile_is_a_valid_argentine_cooperative(db):
+    summary = build(db)
+    stored = db.read(profile.get_profile)
+
+    assert stored == summary.profile
+    profile.validate_profile(stored)  # raises if any field is wrong
+    assert profile.cuit_is_valid(stored.tax_id)
+    assert re.fullmatch(r"30-\d{8}-\d", stored.tax_id)
+    assert stored.name == demo.FACTORY_NAME
+    assert stored.legal_form == "Cooperativa de Trabajo"
+    assert (stored.country, stored.currency, stored.document_language) == ("AR", "ARS", "es")
+    assert stored.time_zone.startswith("America/Argentina/")
+    assert "Mendoza" in stored.city
+
+
+def test_members_look_like_an_argentine_plant(db):
+    build(db)
+    people = roll(db)
+
+    assert len({m.full_name for m in people}) == len(people)
+    assert len({members.national_id_key(m.national_id) for m in people}) == len(people)
+    assert all(DNI.fullmatch(m.national_id) for m in people)
+    assert any(not m.full_name.isascii() for m in people)  # Peña, Núñez, João...
+    assert {m.sector for m in people} <= set(demo.SECTORS)
+    assert len({m.sector for m in people}) >= 5
+    assert {m.category for m in people} <= {*demo.CATEGORIES, demo.OFFICE_CATEGORY}
+    assert all(m.address for m in people)
+
+
+def test_some_left_one_or_two_suspended_and_dates_agree(db):
+    summary = build(db)
+    people = roll(db)
+    left = [m for m in people if m.status is MemberStatus.LEFT]
+    suspended = [m for m in people if m.status is MemberStatus.SUSPENDED]
+
+    assert len(left) == summary.left >= 3
+    assert len(suspended) == summary.suspended in (1, 2)
+    for member in people:
+        assert summary.occupation_date <= member.join_date <= TODAY
+    for member in left:
+        assert member.join_date < member.leave_date < TODAY
+        assert member.leave_reason in members.LEAVE_REASONS
+    assert all(m.leave_date is None and not m.leave_reason for m in people if m not in left)
+    on_roll = db.read(members.members_on_roll, TODAY)
+    assert len(on_roll) == 60 - len(left)
+
+
+def test_demo_is_written_through_the_services_so_the_trail_shows_it(db):
+    summary = build(db)
+
+    # One entry per member added, one per leave or suspension, one for the profile.
+    expected = summary.members + summary.left + summary.suspended + 1
+    assert db.read(count_audit_entries) == expected
+
+
+def test_a_small_demo(db):
+    summary = build(db, members=1, years=1)
+
+    assert (summary.members, summary.active, summary.left, summary.suspended) == (1, 1, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [({"members": 0}, "members"), ({"years": 0}, "years"), ({"members": 5000}, "members")],
+)
+def test_refuses_impossible_sizes(db, options, field):
+    with pytest.raises(ValidationError) as raised:
+        build(db, **options)
+
+    assert raised.value.field == field
+    assert db.read(profile.get_profile) is None
+
+
+# --- never mixed with real records ------------------------------------------------------------
+
+
+def test_refuses_a_database_with_members_and_changes_nothing(db, make_draft):
+    db.write(members.add_member, make_draft())
+    entries = db.read(count_audit_entries)
+
+    with pytest.raises(ObreroError) as raised:
+        build(db)
+
+    assert "empty database" in raised.value.message
+    assert db.read(members.count_members) == 1
+    assert db.read(profile.get_profile) is None
+    assert db.read(count_audit_entries) == entries
+
+
+def test_refuses_a_database_with_a_profile_and_changes_nothing(db):
+    real = replace(profile.default_profile("AR"), name="Cooperativa Real Ltda.")
+    db.write(profile.save_profile, real)
+
+    with pytest.raises(ObreroError):
+        build(db)
+
+    assert db.read(profile.get_profile) == real
+    assert db.read(members.count_members) == 0
