@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from obrero import members, profile
-from obrero.i18n import N_, _
+from obrero import members, profile, settings
+from obrero.i18n import LANGUAGES, N_, _
+from obrero.i18n.formatting import format_date
 from obrero.store.models import AuditEntryRow
 
 TABLE_LABELS: dict[str, str] = {
@@ -28,6 +29,17 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "factory_profile": profile.FIELD_LABELS,
     "setting": {"key": N_("Setting"), "value": N_("Value")},
 }
+# Stored codes shown by their label: (table, field) -> {code: label}.
+VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("member", "status"): members.STATUS_LABELS,
+    ("member", "leave_reason"): members.LEAVE_REASONS,
+    ("factory_profile", "country"): profile.COUNTRIES,
+    ("factory_profile", "statute_preset"): profile.STATUTE_PRESETS,
+}
+DATE_FIELDS = {("member", "join_date"), ("member", "leave_date")}
+LANGUAGE_FIELDS = {("factory_profile", "document_language")}
+# The row's own key is in what(); the others are derived copies of shown fields.
+HIDDEN_FIELDS = {"id", "search_key", "national_id_key"}
 ACTION_LABELS: dict[str, str] = {
     "insert": N_("Added"),
     "update": N_("Changed"),
@@ -46,8 +58,13 @@ class AuditEntry:
     changes: dict[str, tuple[object, object]]
 
     def what(self) -> str:
-        """E.g. "Member 12" in the UI language."""
+        """E.g. "Member 12" or "Setting: Operator name" in the UI language."""
         label = _(TABLE_LABELS.get(self.table_name, self.table_name))
+        if self.table_name == "setting":
+            key = settings.SETTING_LABELS.get(self.row_key)
+            return f"{label}: {_(key) if key else self.row_key}"
+        if self.table_name == "factory_profile":
+            return label
         return f"{label} {self.row_key}"
 
     def action_text(self) -> str:
@@ -58,18 +75,30 @@ class AuditEntry:
         labels = FIELD_LABELS.get(self.table_name, {})
         lines = []
         for field, (old, new) in self.changes.items():
-            if field in ("search_key", "national_id_key"):
-                continue  # derived copies of other fields
+            if field in HIDDEN_FIELDS or (self.table_name == "setting" and field == "key"):
+                continue
+            if self.action == "insert" and new in (None, ""):
+                continue  # an empty field of a new record says nothing
             name = _(labels[field]) if field in labels else field
+            shown_new = self._show(field, new)
             if self.action == "insert":
-                lines.append(f"{name}: {_show(new)}")
+                lines.append(f"{name}: {shown_new}")
             else:
-                lines.append(f"{name}: {_show(old)} → {_show(new)}")
+                lines.append(f"{name}: {self._show(field, old)} → {shown_new}")
         return "\n".join(lines)
 
-
-def _show(value: object) -> str:
-    return "∅" if value is None or value == "" else str(value)
+    def _show(self, field: str, value: object) -> str:
+        """A stored value as a person reads it: dates in the locale, codes by label."""
+        if value is None or value == "":
+            return "∅"
+        where = (self.table_name, field)
+        if where in DATE_FIELDS:
+            return format_date(date.fromisoformat(str(value)))
+        if where in VALUE_LABELS and value in VALUE_LABELS[where]:
+            return _(VALUE_LABELS[where][str(value)])
+        if (where in LANGUAGE_FIELDS or self.row_key == "ui_language") and value in LANGUAGES:
+            return LANGUAGES[str(value)]
+        return str(value)
 
 
 def _since(query: Select, since: date | None, time_zone: str) -> Select:

@@ -231,7 +231,7 @@ def _open_window(db_path: Path, demo: bool) -> int:
 
 
 def _init(args: argparse.Namespace, db_path: Path) -> int:
-    existed = db_path.exists()
+    existed = db_path.exists() and db_path.stat().st_size > 0
     backups: list[Path] = []
     database = open_database(db_path, on_backup=backups.append)
     database.close()

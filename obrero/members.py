@@ -172,9 +172,7 @@ def draft_from_form(form: dict[str, str | bool]) -> MemberDraft:
             dates[name] = None
     if dates["join_date"] is None and not any(e.field == "join_date" for e in errors):
         errors.append(ValidationError("join_date", _("Give the date the member joined.")))
-    texts = {
-        name: str(form.get(name, "")).strip() for name in _FORM_TEXT_FIELDS
-    }
+    texts = {name: str(form.get(name, "")).strip() for name in _FORM_TEXT_FIELDS}
     if errors:
         # Check the other fields too, so every mistake shows at once.
         try:

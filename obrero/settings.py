@@ -8,8 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from obrero.errors import ValidationError
-from obrero.i18n import LANGUAGES, _, language_from_environment
+from obrero.i18n import LANGUAGES, N_, _, language_from_environment
 from obrero.store.models import SettingRow
+
+SETTING_LABELS: dict[str, str] = {
+    "operator_name": N_("Operator name"),
+    "ui_language": N_("Language of the program"),
+}
 
 
 @dataclass(frozen=True)

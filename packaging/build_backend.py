@@ -45,7 +45,7 @@ def _stage() -> None:
     shutil.copytree(
         ROOT / "resources",
         STAGE / "resources",
-        ignore=shutil.ignore_patterns("*.xcf", "*.svg~", "README*"),
+        ignore=shutil.ignore_patterns("screenshots", "README*"),
     )
     _compile_catalogues()
 

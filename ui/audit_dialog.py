@@ -47,9 +47,7 @@ class AuditTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _page(self, offset: int) -> list[AuditEntry]:
-        return self._db.read(
-            audit.audit_entries, self._since, self._time_zone, offset, PAGE_SIZE
-        )
+        return self._db.read(audit.audit_entries, self._since, self._time_zone, offset, PAGE_SIZE)
 
     def total(self) -> int:
         return self._total

@@ -138,4 +138,3 @@ class MainWindow(QMainWindow):
                 "<p>Free software under the GNU GPL, version 3 or later.</p>"
             ).format(version=obrero.__version__),
         )
-

@@ -137,7 +137,13 @@ class ProfileDialog(QDialog):
         shown = self.profile()
         updates = {
             name: getattr(new, name)
-            for name in ("legal_form", "time_zone", "currency", "document_language", "statute_preset")
+            for name in (
+                "legal_form",
+                "time_zone",
+                "currency",
+                "document_language",
+                "statute_preset",
+            )
             if getattr(shown, name) in ("", getattr(old, name))
         }
         self._load(replace(shown, **updates))

@@ -93,9 +93,7 @@ class SettingsPage(QWidget):
         texts = (_("Operator name:"), _("Language of the program:"), _("Documents printed in:"))
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
-        self.operator_hint.setText(
-            _("Every change is signed with this name in the audit trail.")
-        )
+        self.operator_hint.setText(_("Every change is signed with this name in the audit trail."))
         self.save_button.setText(_("&Save settings"))
         self.profile_button.setText(_("Factory &profile…"))
         self.audit_button.setText(_("Audit &trail…"))

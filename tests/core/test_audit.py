@@ -280,7 +280,7 @@ def test_changes_text_shows_field_labels(db, make_draft):
     lines = insert.changes_text().splitlines()
     assert "Full name: Rosa Peña" in lines
     assert "National id: 30.111.222" in lines
-    assert "Joined: 2025-03-10" in lines
+    assert "Joined: 03/10/2025" in lines
     assert not any(line.startswith(("search_key", "national_id_key")) for line in lines)
 
 
@@ -294,5 +294,5 @@ def test_changes_text_of_settings_and_unknown_fields():
         action="update",
         changes={"value": ("es", "pt_BR"), "mystery": (None, 3)},
     )
-    assert entry.changes_text() == "Value: es → pt_BR\nmystery: ∅ → 3"
-    assert entry.what() == "Setting ui_language"
+    assert entry.changes_text() == "Value: Español → Português (Brasil)\nmystery: ∅ → 3"
+    assert entry.what() == "Setting: Language of the program"

@@ -102,6 +102,18 @@ def _see_running_environment(python: Path) -> None:
     (Path(site.stdout.strip()) / "running-environment.pth").write_text("\n".join(sorted(paths)))
 
 
+def _shipped_resources() -> list[str]:
+    """resources/ less what packaging/build_backend.py leaves out (README screenshots)."""
+    folder = ROOT / "resources"
+    return [
+        path.relative_to(folder).as_posix()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and not path.name.startswith("README")
+        and "screenshots" not in path.relative_to(folder).parts
+    ]
+
+
 def _checkout_translations() -> list[str]:
     return sorted(po.parts[-3] for po in (ROOT / "translations").glob("*/LC_MESSAGES/obrero.po"))
 
@@ -121,10 +133,8 @@ def test_wheel_ships_migrations_resources_and_catalogues(wheel):
         assert script.relative_to(ROOT).as_posix() in names
     resources = [name for name in names if name.startswith("obrero/_data/resources/")]
     assert resources
-    for shipped in (ROOT / "resources").rglob("*"):
-        if shipped.is_file() and not shipped.name.startswith("README"):
-            relative = shipped.relative_to(ROOT / "resources").as_posix()
-            assert f"obrero/_data/resources/{relative}" in resources
+    for shipped in _shipped_resources():
+        assert f"obrero/_data/resources/{shipped}" in resources
     for language, compiled in catalogues.items():
         assert gettext.GNUTranslations(io.BytesIO(compiled)).info(), language
     if (ROOT / "ui" / "app.py").exists():

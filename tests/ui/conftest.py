@@ -6,16 +6,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from dataclasses import replace  # noqa: E402
-from datetime import date  # noqa: E402
+from dataclasses import replace
+from datetime import date
 
-import pytest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from obrero import members, profile  # noqa: E402
-from obrero.store.database import open_database  # noqa: E402
-from ui.language import LanguageSwitcher  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
+from obrero import members, profile
+from obrero.store.database import open_database
+from ui.language import LanguageSwitcher
+from ui.main_window import MainWindow
 
 FACTORY = "Cooperativa de Trabajo La Tomatera Ltda."
 
@@ -71,7 +71,9 @@ def message_boxes(monkeypatch):
     for kind in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(recorder(kind)))
     monkeypatch.setattr(
-        QMessageBox, "about", staticmethod(lambda parent, title, text: shown.append(("about", title, text)))
+        QMessageBox,
+        "about",
+        staticmethod(lambda parent, title, text: shown.append(("about", title, text))),
     )
     return shown
 

@@ -110,7 +110,7 @@ def test_audit_dialog_lists_changes_and_filters_by_date(window, db, qtbot):
 
 def test_about_box_gives_the_version(window, message_boxes):
     window.about_action.trigger()
-    [(kind, title, text)] = message_boxes
+    [(kind, _title, text)] = message_boxes
     assert kind == "about"
     assert f"Obrero {obrero.__version__}" in text
 
