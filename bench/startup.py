@@ -34,27 +34,34 @@ QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
 app.exec()
 """
 
+# Obrero through its real entry point, `obrero --db PATH`; it reports "shown" when the
+# main window is on screen and "ready" when the roll of members is in it.
 OBRERO = """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
+reported = set()
 
-def when_shown():
-    if any(w.isVisible() and w.inherits("QMainWindow") for w in app.topLevelWidgets()):
+def watch():
+    windows = [w for w in app.topLevelWidgets() if w.isVisible() and w.inherits("QMainWindow")]
+    if windows and "shown" not in reported:
+        reported.add("shown")
         print("shown", flush=True)
+    if windows and windows[0].is_attached():
+        print("ready", flush=True)
         app.quit()
-    else:
-        QTimer.singleShot(1, when_shown)
+        return
+    QTimer.singleShot(1, watch)
 
-QTimer.singleShot(0, when_shown)
-from pathlib import Path
-from ui.app import run
-run(Path(sys.argv[1]))
+QTimer.singleShot(0, watch)
+from obrero.cli import main
+main(["--db", sys.argv[1]])
 """
 
 
-def time_child(code: str, *args: str) -> float:
+def time_child(code: str, *args: str) -> list[float]:
+    """Seconds from spawning the child to each line it prints."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     start = time.perf_counter()
     child = subprocess.Popen(
@@ -65,12 +72,15 @@ def time_child(code: str, *args: str) -> float:
         cwd=ROOT,
         env=env,
     )
-    line = child.stdout.readline()
-    elapsed = time.perf_counter() - start
+    marks = []
+    for line in child.stdout:
+        marks.append(time.perf_counter() - start)
+        if line.strip() not in ("shown", "ready"):
+            raise SystemExit(f"unexpected output from the child: {line!r}")
     child.wait(timeout=60)
-    if line.strip() != "shown":
+    if not marks:
         raise SystemExit(f"child did not show its window (exit {child.returncode})")
-    return elapsed
+    return marks
 
 
 def main() -> int:
@@ -87,16 +97,20 @@ def main() -> int:
         )
         time_child(OBRERO, str(db))  # warm the file cache for both
         time_child(BASELINE)
-        baseline, obrero = [], []
+        baseline, shown, ready = [], [], []
         for _run in range(args.runs):
-            baseline.append(time_child(BASELINE))
-            obrero.append(time_child(OBRERO, str(db)))
-    base, ours = statistics.median(baseline), statistics.median(obrero)
-    ratio = ours / base
-    print(f"baseline (bare QMainWindow): median {base * 1000:.0f} ms over {args.runs} runs")
-    print(f"obrero main window, demo db: median {ours * 1000:.0f} ms over {args.runs} runs")
+            baseline.append(time_child(BASELINE)[0])
+            shown_at, ready_at = time_child(OBRERO, str(db))
+            shown.append(shown_at)
+            ready.append(ready_at)
+    base = statistics.median(baseline)
+    print(f"baseline, bare QMainWindow shown: median {base * 1000:.0f} ms ({args.runs} runs)")
+    for label, times in (("main window shown", shown), ("members roll loaded", ready)):
+        ours = statistics.median(times)
+        print(f"obrero {label}: median {ours * 1000:.0f} ms, ratio {ours / base:.2f}")
+    ratio = statistics.median(shown) / base
     verdict = "ok" if ratio <= TARGET_RATIO else "OVER TARGET"
-    print(f"ratio {ratio:.2f} (target <= {TARGET_RATIO}) {verdict}")
+    print(f"startup ratio (window shown) {ratio:.2f}, target <= {TARGET_RATIO}: {verdict}")
     return 0
 
 

@@ -11,26 +11,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from sqlalchemy.orm import Session
-
-from obrero import __version__, demo
-from obrero.audit import AuditEntry, audit_entries
+from obrero import __version__
 from obrero.errors import ObreroError
-from obrero.i18n import _, language_from_environment, ngettext, set_language
-from obrero.i18n.formatting import date_placeholder, format_date, format_datetime, parse_date
+from obrero.i18n import _, language_from_environment, set_language
 from obrero.locations import default_database_path
-from obrero.profile import get_profile
-from obrero.store.database import open_database
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
 
-Command = Callable[[argparse.Namespace, Path], int]
+# What `obrero demo` makes unless told otherwise (the same as obrero.demo's defaults,
+# repeated here so that starting the window does not load the demo's modules).
+DEMO_SEED, DEMO_YEARS, DEMO_MEMBERS = 1, 3, 60
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         return _refuse(_("--demo is for the window; use the demo command instead."))
     try:
-        return args.run(args, db_path)
+        from obrero import commands
+
+        return getattr(commands, args.run)(args, db_path)
     except ObreroError as error:
         return _refuse(error.message)
     except BrokenPipeError:
@@ -142,13 +140,14 @@ def _add_db_option(group: argparse._ArgumentGroup, default: object) -> None:
 
 
 def _add_command(
-    commands: argparse._SubParsersAction, name: str, summary: str, run: Command
+    commands: argparse._SubParsersAction, name: str, summary: str
 ) -> argparse._ArgumentGroup:
     """A subcommand taking --help and --db; returns its options group for more options."""
     command = commands.add_parser(
         name, help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
     )
-    command.set_defaults(run=run)
+    # The command's function in obrero.commands, imported only when it runs.
+    command.set_defaults(run=name)
     options = command.add_argument_group(_("options"))
     _add_help(options)
     # SUPPRESS keeps a --db given before the command when it is not repeated after it.
@@ -157,17 +156,15 @@ def _add_command(
 
 
 def _add_init_command(commands: argparse._SubParsersAction) -> None:
-    _add_command(commands, "init", _("create the database, or bring it up to date"), _init)
+    _add_command(commands, "init", _("create the database, or bring it up to date"))
 
 
 def _add_demo_command(commands: argparse._SubParsersAction) -> None:
-    options = _add_command(
-        commands, "demo", _("create a database filled with a demo factory"), _demo
-    )
+    options = _add_command(commands, "demo", _("create a database filled with a demo factory"))
     for name, default, help_text in (
-        ("--seed", demo.DEFAULT_SEED, _("the same seed always gives the same factory")),
-        ("--years", demo.DEFAULT_YEARS, _("how many years ago the workers recovered it")),
-        ("--members", demo.DEFAULT_MEMBERS, _("how many members have joined it")),
+        ("--seed", DEMO_SEED, _("the same seed always gives the same factory")),
+        ("--years", DEMO_YEARS, _("how many years ago the workers recovered it")),
+        ("--members", DEMO_MEMBERS, _("how many members have joined it")),
     ):
         options.add_argument(
             name,
@@ -180,15 +177,13 @@ def _add_demo_command(commands: argparse._SubParsersAction) -> None:
 
 def _add_audit_command(commands: argparse._SubParsersAction) -> None:
     options = _add_command(
-        commands, "audit", _("print the audit trail: every change, who made it and when"), _audit
+        commands, "audit", _("print the audit trail: every change, who made it and when")
     )
     options.add_argument(
         "--since",
         type=_since_date,
         metavar=_("DATE"),
-        help=_("only changes made on or after DATE ({pattern} or yyyy-mm-dd)").format(
-            pattern=date_placeholder()
-        ),
+        help=_("only changes made on or after DATE (yyyy-mm-dd, or as typed in the window)"),
     )
 
 
@@ -202,6 +197,8 @@ def _whole_number(text: str) -> int:
 
 
 def _since_date(text: str) -> date:
+    from obrero.i18n.formatting import date_placeholder, parse_date
+
     try:
         day = parse_date(text)
     except ValueError:
@@ -225,91 +222,3 @@ def _open_window(db_path: Path, demo: bool) -> int:
     except ImportError as error:
         return _refuse(_("The window cannot start: {error}").format(error=error))
     return run(db_path, demo=demo)
-
-
-# --- The commands --------------------------------------------------------------------------
-
-
-def _init(args: argparse.Namespace, db_path: Path) -> int:
-    existed = db_path.exists() and db_path.stat().st_size > 0
-    backups: list[Path] = []
-    database = open_database(db_path, on_backup=backups.append)
-    database.close()
-    if not existed:
-        print(_("Created a new database at {path}.").format(path=database.path))
-    elif backups:
-        print(
-            _("Brought the database at {path} up to date; the old version is kept at {copy}.")
-            .format(path=database.path, copy=backups[0])
-        )  # fmt: skip
-    else:
-        print(_("The database at {path} is ready and up to date.").format(path=database.path))
-    return EXIT_OK
-
-
-def _demo(args: argparse.Namespace, db_path: Path) -> int:
-    database = open_database(db_path)
-    try:
-        summary = database.write(
-            demo.build_demo, seed=args.seed, years=args.years, members=args.members
-        )
-    finally:
-        database.close()
-    for line in _demo_summary_lines(summary, database.path):
-        print(line)
-    return EXIT_OK
-
-
-def _demo_summary_lines(summary: demo.DemoSummary, path: Path) -> list[str]:
-    return [
-        _("Created the demo factory “{name}” in {path}.").format(
-            name=summary.profile.name, path=path
-        ),
-        _("Recovered by its workers on {date}.").format(date=format_date(summary.occupation_date)),
-        ngettext(
-            "{count} member: {active} active, {suspended} suspended, {left} left.",
-            "{count} members: {active} active, {suspended} suspended, {left} left.",
-            summary.members,
-        ).format(
-            count=summary.members,
-            active=summary.active,
-            suspended=summary.suspended,
-            left=summary.left,
-        ),
-        _("Open it with: obrero --db {path}").format(path=path),
-    ]
-
-
-def _audit(args: argparse.Namespace, db_path: Path) -> int:
-    # Reading must not create a database where there was none.
-    if not db_path.exists():
-        raise ObreroError(_("There is no database at {path}.").format(path=db_path))
-    database = open_database(db_path)
-    try:
-        time_zone, entries = database.read(_audit_trail, args.since)
-    finally:
-        database.close()
-    if not entries:
-        print(_("No changes recorded."))
-    for entry in entries:
-        print(_audit_text(entry, time_zone))
-    return EXIT_OK
-
-
-def _audit_trail(session: Session, since: date | None) -> tuple[str, list[AuditEntry]]:
-    """The factory's time zone (UTC before there is a profile) and the entries, oldest first."""
-    profile = get_profile(session)
-    time_zone = profile.time_zone if profile else "UTC"
-    return time_zone, audit_entries(session, since, time_zone, newest_first=False)
-
-
-def _audit_text(entry: AuditEntry, time_zone: str) -> str:
-    """One heading line for the change, then one indented line per changed field."""
-    heading = _("{time} · {operator} · {what} · {action}").format(
-        time=format_datetime(entry.at, time_zone),
-        operator=entry.operator or _("(unknown)"),
-        what=entry.what(),
-        action=entry.action_text(),
-    )
-    changes = entry.changes_text()
-    return "\n".join([heading, *(f"    {line}" for line in changes.splitlines())])

@@ -61,5 +61,8 @@ def build_sdist(sdist_directory, config_settings=None):
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
-    # An editable install reads translations/ and resources/ from the checkout.
+    # An editable install reads resources/ from the checkout, and translations/ too
+    # once a .po is newer than its compiled .mo; compiling now makes startup quicker.
+    if (ROOT / "translations").is_dir():
+        _compile_catalogues()
     return _setuptools.build_editable(wheel_directory, config_settings, metadata_directory)

@@ -1,24 +1,34 @@
-"""Starting the desktop program: language, database, first-run profile, main window."""
+"""Starting the desktop program: the window at once, the database opened behind it.
+
+The window shows before the store's modules are even loaded; a pool thread
+opens (and if needed upgrades, after a backup) the database, then the UI
+thread asks for the factory profile on first run and puts in the pages.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import obrero
-from obrero import demo
-from obrero import profile as profiles
-from obrero import settings as settings_service
-from obrero.errors import DatabaseRefused, ObreroError
-from obrero.i18n import _, language_from_environment
+from obrero.errors import ObreroError
+from obrero.i18n import LANGUAGES, _, language_from_environment
 from obrero.locations import resources_dir
-from obrero.store.database import Database, open_database
+from obrero.store.files import stored_setting
+from ui.background import run_in_background
 from ui.language import LanguageSwitcher
 from ui.main_window import MainWindow
-from ui.profile_dialog import ProfileDialog
+
+if TYPE_CHECKING:
+    from obrero.store.database import Database
+    from ui.profile_dialog import ProfileDialog
+
+EXIT_REFUSED = 2
 
 
 def application() -> QApplication:
@@ -32,39 +42,91 @@ def application() -> QApplication:
     return app
 
 
-def open_main_window(db: Database, switcher: LanguageSwitcher) -> MainWindow | None:
-    """Apply the stored language, ask for the profile on first run, show the window."""
-    switcher.apply(db.read(settings_service.get_settings).ui_language)
-    if db.read(profiles.get_profile) is None:
-        dialog = ProfileDialog(db, first_run=True)
-        if dialog.exec() != ProfileDialog.DialogCode.Accepted:
-            return None
-    window = MainWindow(db, switcher.apply)
-    window.show()
-    return window
+def open_store(db_path: Path, demo: bool) -> tuple[Database, str]:
+    """Open the database (on a pool thread); fill it with the demo factory if asked.
+
+    Returns the database and a message to show (why no demo was added), if any.
+    """
+    # Load the pages' modules here, so the UI thread does not pay for them.
+    import ui.members.page
+    import ui.settings_page  # noqa: F401
+    from obrero import demo as demo_factory
+    from obrero.store.database import open_database
+
+    db = open_database(db_path)
+    note = ""
+    if demo:
+        try:
+            db.write(demo_factory.build_demo)
+        except ObreroError as error:
+            note = error.message
+    return db, note
 
 
-def _fill_demo(db: Database) -> None:
-    try:
-        db.write(demo.build_demo)
-    except ObreroError as error:
-        QMessageBox.warning(None, _("No demo data added"), error.message)
+class Startup(QObject):
+    """The window, shown at once, and the opening of the database behind it."""
+
+    def __init__(self, db_path: Path, demo: bool, switcher: LanguageSwitcher) -> None:
+        super().__init__()
+        self.db: Database | None = None
+        self.profile_dialog: ProfileDialog | None = None
+        self.exit_code = 0
+        self._switcher = switcher
+        self.window = MainWindow(None, switcher.apply)
+        self.window.show()
+        run_in_background(lambda: open_store(db_path, demo), self._opened, self._failed)
+
+    def _opened(self, outcome: tuple[Database, str]) -> None:
+        from obrero import profile as profiles
+        from obrero import settings as settings_service
+        from ui.profile_dialog import ProfileDialog
+
+        self.db, note = outcome
+        self._switcher.apply(self.db.read(settings_service.get_settings).ui_language)
+        if note:
+            QMessageBox.warning(self.window, _("No demo data added"), note)
+        if self.db.read(profiles.get_profile) is not None:
+            self.window.attach(self.db)
+            return
+        # First run: the profile comes first; without it there is nothing to head documents.
+        self.profile_dialog = ProfileDialog(self.db, first_run=True, parent=self.window)
+        self.profile_dialog.finished.connect(self._profile_answered)
+        self.profile_dialog.open()
+
+    def _profile_answered(self, result: int) -> None:
+        assert self.db is not None and self.profile_dialog is not None
+        self.profile_dialog.deleteLater()
+        self.profile_dialog = None
+        if result == QDialog.DialogCode.Accepted:
+            self.window.attach(self.db)
+        else:
+            self.window.close()
+
+    def _failed(self, error: Exception) -> None:
+        message = error.message if isinstance(error, ObreroError) else str(error)
+        QMessageBox.critical(self.window, _("Cannot open the database"), message)
+        self.exit_code = EXIT_REFUSED
+        self.window.close()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+
+def start_language(db_path: Path) -> str:
+    """The language to show the first window in: the stored one, else the environment's."""
+    stored = stored_setting(db_path, "ui_language")
+    return stored if stored in LANGUAGES else language_from_environment()
 
 
 def run(db_path: Path, demo: bool = False) -> int:
     """Open the window on ``db_path``; returns the process exit code."""
     app = application()
     switcher = LanguageSwitcher(app)
-    switcher.apply(language_from_environment())
+    switcher.apply(start_language(db_path))
+    startup = Startup(db_path, demo, switcher)
     try:
-        db = open_database(db_path)
-    except (DatabaseRefused, ObreroError) as error:
-        QMessageBox.critical(None, _("Cannot open the database"), error.message)
-        return 2
-    try:
-        if demo:
-            _fill_demo(db)
-        window = open_main_window(db, switcher)
-        return app.exec() if window is not None else 0
+        code = app.exec()
     finally:
-        db.close()
+        startup.close()
+    return startup.exit_code or code

@@ -1,8 +1,14 @@
-"""The main window: a sidebar of areas beside the area's page."""
+"""The main window: a sidebar of areas beside the area's page.
+
+The window is shown at once, before the database is open; :meth:`attach`
+then puts in the pages. Their modules load the store, so they are imported
+there (by then the opening thread has already loaded them).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -18,31 +24,27 @@ from PySide6.QtWidgets import (
 )
 
 import obrero
-from obrero import profile as profiles
 from obrero.i18n import N_, _
-from obrero.store.database import Database
-from ui.audit_dialog import AuditDialog
-from ui.members.page import MembersPage
-from ui.profile_dialog import ProfileDialog
-from ui.settings_page import SettingsPage
+
+if TYPE_CHECKING:
+    from obrero.store.database import Database
 
 # The areas that exist so far, in sidebar order. An area is listed only once built.
 AREAS = (("members", N_("Members")), ("settings", N_("Settings")))
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, apply_language: Callable[[str], None]) -> None:
+    def __init__(self, db: Database | None, apply_language: Callable[[str], None]) -> None:
         super().__init__()
-        self._db = db
-        self.pages: dict[str, QWidget] = {
-            "members": MembersPage(db),
-            "settings": SettingsPage(db, apply_language),
-        }
-        self.pages["settings"].profile_requested.connect(self.edit_profile)
-        self.pages["settings"].audit_requested.connect(self.show_audit)
+        self._db: Database | None = None
+        self._apply_language = apply_language
+        self._factory_name = ""
+        self.pages: dict[str, QWidget] = {}
         self._build()
         self.retranslate()
         self.resize(QSize(1100, 700))
+        if db is not None:
+            self.attach(db)
 
     def _build(self) -> None:
         self.sidebar = QListWidget()
@@ -52,13 +54,15 @@ class MainWindow(QMainWindow):
             "#sidebar { font-size: 11pt; } #sidebar::item { padding: 8px 10px; }"
         )
         self.stack = QStackedWidget()
+        self.opening = QLabel()
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
         for key, _label in AREAS:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
-            self.stack.addWidget(self.pages[key])
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.sidebar.setCurrentRow(0)
+        self.sidebar.setEnabled(False)
+        self.sidebar.currentRowChanged.connect(self._show_row)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.sidebar)
@@ -86,15 +90,44 @@ class MainWindow(QMainWindow):
         self.audit_action = QAction(self, shortcut=QKeySequence("Ctrl+Shift+A"))
         self.audit_action.triggered.connect(self.show_audit)
         self.records_menu.addActions([self.profile_action, self.audit_action])
+        self.records_menu.setEnabled(False)
         self.help_menu = self.menuBar().addMenu("")
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.show_about)
         self.help_menu.addAction(self.about_action)
 
+    def attach(self, db: Database) -> None:
+        """Put in the areas' pages, now that the database is open."""
+        from obrero import profile as profiles
+        from ui.members.page import MembersPage
+        from ui.settings_page import SettingsPage
+
+        self._db = db
+        profile = db.read(profiles.get_profile)
+        self._factory_name = profile.name if profile else ""
+        settings_page = SettingsPage(db, self._apply_language)
+        settings_page.profile_requested.connect(self.edit_profile)
+        settings_page.audit_requested.connect(self.show_audit)
+        self.pages = {"members": MembersPage(db), "settings": settings_page}
+        for key, _label in AREAS:
+            self.stack.addWidget(self.pages[key])
+        self.sidebar.setEnabled(True)
+        self.records_menu.setEnabled(True)
+        self.sidebar.setCurrentRow(0)
+        self._show_row(0)
+        self.retranslate()
+
+    def is_attached(self) -> bool:
+        return self._db is not None
+
+    def _show_row(self, row: int) -> None:
+        if self.pages and row >= 0:
+            self.stack.setCurrentWidget(self.pages[AREAS[row][0]])
+
     def retranslate(self) -> None:
-        profile = self._db.read(profiles.get_profile)
-        name = profile.name if profile else ""
+        name = self._factory_name
         self.setWindowTitle(f"Obrero — {name}" if name else "Obrero")
+        self.opening.setText(_("Opening the records…"))
         for row, (_key, label) in enumerate(AREAS):
             self.sidebar.item(row).setText(_(label))
             self.area_actions[row].setText(_(label))
@@ -105,7 +138,8 @@ class MainWindow(QMainWindow):
         self.audit_action.setText(_("Audit &trail…"))
         self.help_menu.setTitle(_("&Help"))
         self.about_action.setText(_("&About Obrero"))
-        self.location.setText(_("Database: {path}").format(path=self._db.path))
+        if self._db is not None:
+            self.location.setText(_("Database: {path}").format(path=self._db.path))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -120,11 +154,22 @@ class MainWindow(QMainWindow):
         return AREAS[self.sidebar.currentRow()][0]
 
     def edit_profile(self) -> None:
-        if ProfileDialog(self._db, parent=self).exec() == ProfileDialog.DialogCode.Accepted:
+        from ui.profile_dialog import ProfileDialog
+
+        if self._db is None:
+            return
+        dialog = ProfileDialog(self._db, parent=self)
+        if dialog.exec() == ProfileDialog.DialogCode.Accepted and dialog.saved is not None:
+            self._factory_name = dialog.saved.name
             self.retranslate()
             self.pages["settings"].load()
 
     def show_audit(self) -> None:
+        from obrero import profile as profiles
+        from ui.audit_dialog import AuditDialog
+
+        if self._db is None:
+            return
         profile = self._db.read(profiles.get_profile)
         AuditDialog(self._db, profile.time_zone if profile else "UTC", self).exec()
 

@@ -11,8 +11,6 @@ import getpass
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,83 +20,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from obrero.errors import DatabaseRefused
-from obrero.i18n import _
+from obrero.store.files import (  # noqa: F401  (re-exported for callers of the store)
+    APPLICATION_ID,
+    SCHEMA_HEAD,
+    SCHEMA_REVISIONS,
+    FileState,
+    backup_copy,
+    inspect_file,
+)
 
-# "OBRE" in the SQLite header marks a file as an Obrero database.
-APPLICATION_ID = 0x4F425245
-# Every migration revision this version knows, oldest first. A test checks it
-# against the migrations folder, so opening a current file needs no Alembic.
-SCHEMA_REVISIONS = ("0001",)
-SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 
 T = TypeVar("T")
-
-
-class FileState(Enum):
-    NEW = "new"
-    CURRENT = "current"
-    OLDER = "older"
-
-
-def inspect_file(path: Path) -> tuple[FileState, str | None]:
-    """Classify ``path`` without changing it; refuse what Obrero must not open."""
-    if not path.exists() or path.stat().st_size == 0:
-        return FileState.NEW, None
-    with path.open("rb") as handle:
-        header = handle.read(100)
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        raise DatabaseRefused(
-            _("{path} is not an Obrero database (it is not an SQLite file).").format(path=path)
-        )
-    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
-        raise DatabaseRefused(
-            _("{path} is an SQLite file of another program, not an Obrero database.").format(
-                path=path
-            )
-        )
-    revision = _stored_revision(path)
-    if revision == SCHEMA_HEAD:
-        return FileState.CURRENT, revision
-    if revision in SCHEMA_REVISIONS or revision is None:
-        return FileState.OLDER, revision
-    raise DatabaseRefused(
-        _(
-            "{path} was written by a newer version of Obrero (schema {revision}). "
-            "Install that version to open it; the file has not been changed."
-        ).format(path=path, revision=revision)
-    )
-
-
-def _stored_revision(path: Path) -> str | None:
-    try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as error:
-        if "no such table" in str(error):
-            return None
-        raise DatabaseRefused(
-            _("{path} cannot be read as a database: {error}").format(path=path, error=error)
-        ) from error
-    return row[0] if row else None
-
-
-def backup_copy(path: Path, label: str) -> Path:
-    """Copy the database with SQLite's online backup API; returns the copy's path."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
-    serial = 1
-    while target.exists():  # two backups within one second keep both
-        serial += 1
-        target = path.with_name(f"{path.stem}.{label}-{stamp}-{serial}{path.suffix}")
-    with (
-        closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source,
-        closing(sqlite3.connect(target)) as copy,
-    ):
-        source.backup(copy)
-    return target
 
 
 def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -196,9 +196,7 @@ def test_audit_prints_the_trail_oldest_first_in_factory_time(demo_db, capsys):
     headings = [line for line in out.splitlines() if not line.startswith(" ")]
     assert len(headings) == len(entries)
     first = entries[0]
-    assert headings[0] == (
-        f"{format_datetime(first.at, ZONE)} · pc-user · Factory profile · Added"
-    )
+    assert headings[0] == (f"{format_datetime(first.at, ZONE)} · pc-user · Factory profile · Added")
     assert headings[1].endswith("· Member 1 · Added")
     assert "    Full name: " in out
     assert out.index("Member 1 ·") < out.index("Member 5 ·")
@@ -331,3 +329,27 @@ def test_python_dash_m_obrero_prints_the_version(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"obrero {obrero.__version__}\n"
+
+
+def test_demo_command_offers_the_demo_factorys_own_defaults():
+    from obrero import cli, demo
+
+    assert (cli.DEMO_SEED, cli.DEMO_YEARS, cli.DEMO_MEMBERS) == (
+        demo.DEFAULT_SEED,
+        demo.DEFAULT_YEARS,
+        demo.DEFAULT_MEMBERS,
+    )
+
+
+def test_starting_the_window_does_not_load_the_store_first():
+    """``obrero`` shows its window before SQLAlchemy and Babel are loaded (startup time)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, obrero.cli, obrero.store.files; "
+        "obrero.cli.build_parser(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'babel', 'alembic'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

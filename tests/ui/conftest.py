@@ -57,6 +57,12 @@ def window(qtbot, db, switcher):
 
 
 @pytest.fixture(autouse=True)
+def english_environment(monkeypatch):
+    """Whatever the machine's locale, a new database starts in English in tests."""
+    monkeypatch.setenv("LANGUAGE", "en")
+
+
+@pytest.fixture(autouse=True)
 def message_boxes(monkeypatch):
     """Record message boxes instead of blocking on them."""
     shown: list[tuple[str, str, str]] = []

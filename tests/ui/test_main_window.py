@@ -7,11 +7,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 import obrero
 from obrero import profile, settings
-from tests.ui.conftest import FACTORY, add, run_dialog, type_text
+from tests.ui.conftest import FACTORY, add, type_text
 from ui import app as ui_app
 from ui.audit_dialog import AuditDialog
 from ui.members.dialog import MemberDialog
@@ -44,7 +44,7 @@ def test_settings_switch_language_without_losing_the_search(window, db, qtbot):
     page.document_language.setCurrentIndex(page.document_language.findData("pt_BR"))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: sidebar_texts(window) == ["Socios", "Configuración"])
+    qtbot.waitUntil(lambda: sidebar_texts(window) == ["Asociados", "Configuración"])
     assert page.save_button.text() == "&Guardar configuración"
     assert members_page.search.text() == "pena"
     assert members_page.model.rowCount() == 1
@@ -115,46 +115,87 @@ def test_about_box_gives_the_version(window, message_boxes):
     assert f"Obrero {obrero.__version__}" in text
 
 
-def test_first_run_asks_for_the_profile_before_the_window(bare_db, switcher, qtbot):
-    def fill(dialog):
-        assert dialog.windowTitle() == "Welcome to Obrero"
-        dialog.choices["country"].setCurrentIndex(dialog.choices["country"].findData("BR"))
-        # The country's usual settings come along.
-        assert dialog.choices["currency"].currentText() == "BRL"
-        assert dialog.choices["time_zone"].currentText() == "America/Sao_Paulo"
-        assert dialog.inputs["legal_form"].text() == "Cooperativa de Trabalho"
-        qtbot.keyClicks(dialog.inputs["tax_id"], "11.222.333/0001-82")
-        qtbot.keyClick(dialog.inputs["tax_id"], Qt.Key.Key_Return)
-        assert dialog.errors.message("name") == "The factory's name cannot be empty."
-        assert "not a valid CNPJ" in dialog.errors.message("tax_id")
-        type_text(qtbot, dialog.inputs["name"], "Cooperativa Flaskô")
-        dialog.inputs["tax_id"].setText("11.222.333/0001-81")
-        qtbot.keyClick(dialog.inputs["name"], Qt.Key.Key_Return)
+def start(qtbot, path, switcher, demo=False):
+    startup = ui_app.Startup(path, demo, switcher)
+    qtbot.addWidget(startup.window)
+    assert startup.window.isVisible()  # at once, before the database is open
+    return startup
 
-    window = run_dialog(qtbot, lambda: ui_app.open_main_window(bare_db, switcher), fill)
-    assert window is not None and window.isVisible()
-    stored = bare_db.read(profile.get_profile)
-    assert stored == replace(
+
+def test_first_run_asks_for_the_profile_then_shows_the_roll(tmp_path, switcher, qtbot):
+    startup = start(qtbot, tmp_path / "new.sqlite3", switcher)
+    assert not startup.window.sidebar.isEnabled()
+    qtbot.waitUntil(lambda: startup.profile_dialog is not None)
+    dialog = startup.profile_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "Welcome to Obrero"
+    dialog.choices["country"].setCurrentIndex(dialog.choices["country"].findData("BR"))
+    # The country's usual settings come along.
+    assert dialog.choices["currency"].currentText() == "BRL"
+    assert dialog.choices["time_zone"].currentText() == "America/Sao_Paulo"
+    assert dialog.inputs["legal_form"].text() == "Cooperativa de Trabalho"
+    qtbot.keyClicks(dialog.inputs["tax_id"], "11.222.333/0001-82")
+    qtbot.keyClick(dialog.inputs["tax_id"], Qt.Key.Key_Return)
+    assert dialog.errors.message("name") == "The factory's name cannot be empty."
+    assert "not a valid CNPJ" in dialog.errors.message("tax_id")
+    type_text(qtbot, dialog.inputs["name"], "Cooperativa Flaskô")
+    dialog.inputs["tax_id"].setText("11.222.333/0001-81")
+    qtbot.keyClick(dialog.inputs["name"], Qt.Key.Key_Return)
+    qtbot.waitUntil(startup.window.is_attached)
+    assert startup.db.read(profile.get_profile) == replace(
         profile.default_profile("BR"), name="Cooperativa Flaskô", tax_id="11.222.333/0001-81"
     )
-    assert window.windowTitle() == "Obrero — Cooperativa Flaskô"
-    window.close()
+    assert startup.window.windowTitle() == "Obrero — Cooperativa Flaskô"
+    assert startup.window.sidebar.isEnabled()
+    assert startup.window.current_area() == "members"
+    startup.close()
 
 
-def test_cancelling_the_first_run_profile_opens_no_window(bare_db, switcher, qtbot):
-    result = run_dialog(
-        qtbot, lambda: ui_app.open_main_window(bare_db, switcher), lambda dialog: dialog.reject()
-    )
-    assert result is None
-    assert bare_db.read(profile.get_profile) is None
+def test_cancelling_the_first_run_profile_closes_the_window(tmp_path, switcher, qtbot):
+    startup = start(qtbot, tmp_path / "new.sqlite3", switcher)
+    qtbot.waitUntil(lambda: startup.profile_dialog is not None)
+    qtbot.keyClick(startup.profile_dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not startup.window.isVisible())
+    assert startup.db.read(profile.get_profile) is None
+    assert not startup.window.is_attached()
+    startup.close()
 
 
-def test_a_file_that_is_not_obrero_is_refused_with_a_message(tmp_path, message_boxes, qapp):
+def test_demo_start_opens_the_demo_factory_in_the_stored_language(tmp_path, switcher, qtbot):
+    path = tmp_path / "demo.sqlite3"
+    startup = start(qtbot, path, switcher, demo=True)
+    qtbot.waitUntil(startup.window.is_attached)
+    page = startup.window.pages["members"]
+    assert page.model.total() == 60
+    assert startup.window.windowTitle().startswith("Obrero — Cooperativa de Trabajo")
+    startup.db.write(settings.save_settings, settings.Settings("Ana", "pt_BR"))
+    startup.close()
+    # The next start shows its very first window in the stored language.
+    assert ui_app.start_language(path) == "pt_BR"
+
+
+def test_a_file_that_is_not_obrero_is_refused_with_a_message(
+    tmp_path, switcher, message_boxes, qtbot
+):
     stranger = tmp_path / "notes.sqlite3"
     stranger.write_bytes(b"shopping list: tomatoes\n" * 10)
-    assert ui_app.run(stranger) == 2
+    startup = start(qtbot, stranger, switcher)
+    qtbot.waitUntil(lambda: startup.exit_code == ui_app.EXIT_REFUSED)
     [(kind, _title, text)] = message_boxes
     assert kind == "critical"
     assert "not an Obrero database" in text
+    assert not startup.window.isVisible()
     assert stranger.read_bytes() == b"shopping list: tomatoes\n" * 10
-    assert QApplication.activeModalWidget() is None
+    assert ui_app.start_language(stranger) in ("es", "pt_BR", "en")
+
+
+def test_run_returns_the_refusal_as_exit_code(tmp_path, message_boxes, qapp):
+    from PySide6.QtCore import QTimer
+
+    stranger = tmp_path / "notes.sqlite3"
+    stranger.write_bytes(b"not a database")
+    guard = QTimer(singleShot=True, interval=10_000)
+    guard.timeout.connect(qapp.quit)  # never hang the suite if the window stays open
+    guard.start()
+    assert ui_app.run(stranger) == ui_app.EXIT_REFUSED
+    guard.stop()
+    assert [kind for kind, _title, _text in message_boxes] == ["critical"]

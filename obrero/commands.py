@@ -1,0 +1,107 @@
+"""The headless commands behind ``obrero init|demo|audit`` (see :mod:`obrero.cli`).
+
+Kept apart from the parser so that opening the window never loads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from obrero import demo as demo_factory
+from obrero.audit import AuditEntry, audit_entries
+from obrero.errors import ObreroError
+from obrero.i18n import _, ngettext
+from obrero.i18n.formatting import format_date, format_datetime
+from obrero.profile import get_profile
+from obrero.store.database import open_database
+
+EXIT_OK = 0
+
+
+def init(args: argparse.Namespace, db_path: Path) -> int:
+    existed = db_path.exists() and db_path.stat().st_size > 0
+    backups: list[Path] = []
+    database = open_database(db_path, on_backup=backups.append)
+    database.close()
+    if not existed:
+        print(_("Created a new database at {path}.").format(path=database.path))
+    elif backups:
+        print(
+            _("Brought the database at {path} up to date; the old version is kept at {copy}.")
+            .format(path=database.path, copy=backups[0])
+        )  # fmt: skip
+    else:
+        print(_("The database at {path} is ready and up to date.").format(path=database.path))
+    return EXIT_OK
+
+
+def demo(args: argparse.Namespace, db_path: Path) -> int:
+    database = open_database(db_path)
+    try:
+        summary = database.write(
+            demo_factory.build_demo, seed=args.seed, years=args.years, members=args.members
+        )
+    finally:
+        database.close()
+    for line in _demo_summary_lines(summary, database.path):
+        print(line)
+    return EXIT_OK
+
+
+def _demo_summary_lines(summary: demo_factory.DemoSummary, path: Path) -> list[str]:
+    return [
+        _("Created the demo factory “{name}” in {path}.").format(
+            name=summary.profile.name, path=path
+        ),
+        _("Recovered by its workers on {date}.").format(date=format_date(summary.occupation_date)),
+        ngettext(
+            "{count} member: {active} active, {suspended} suspended, {left} left.",
+            "{count} members: {active} active, {suspended} suspended, {left} left.",
+            summary.members,
+        ).format(
+            count=summary.members,
+            active=summary.active,
+            suspended=summary.suspended,
+            left=summary.left,
+        ),
+        _("Open it with: obrero --db {path}").format(path=path),
+    ]
+
+
+def audit(args: argparse.Namespace, db_path: Path) -> int:
+    # Reading must not create a database where there was none.
+    if not db_path.exists():
+        raise ObreroError(_("There is no database at {path}.").format(path=db_path))
+    database = open_database(db_path)
+    try:
+        time_zone, entries = database.read(_audit_trail, args.since)
+    finally:
+        database.close()
+    if not entries:
+        print(_("No changes recorded."))
+    for entry in entries:
+        print(_audit_text(entry, time_zone))
+    return EXIT_OK
+
+
+def _audit_trail(session: Session, since: date | None) -> tuple[str, list[AuditEntry]]:
+    """The factory's time zone (UTC before there is a profile) and the entries, oldest first."""
+    profile = get_profile(session)
+    time_zone = profile.time_zone if profile else "UTC"
+    return time_zone, audit_entries(session, since, time_zone, newest_first=False)
+
+
+def _audit_text(entry: AuditEntry, time_zone: str) -> str:
+    """One heading line for the change, then one indented line per changed field."""
+    heading = _("{time} · {operator} · {what} · {action}").format(
+        time=format_datetime(entry.at, time_zone),
+        operator=entry.operator or _("(unknown)"),
+        what=entry.what(),
+        action=entry.action_text(),
+    )
+    changes = entry.changes_text()
+    return "\n".join([heading, *(f"    {line}" for line in changes.splitlines())])

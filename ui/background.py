@@ -1,0 +1,54 @@
+"""Running slow work off the UI thread and getting its result back on it.
+
+The result (or the exception) arrives through a queued signal, so the
+callbacks always run on the UI thread, where widgets may be touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+
+
+class _Outcome(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], Any], outcome: _Outcome) -> None:
+        super().__init__()
+        self._work = work
+        self._outcome = outcome
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as error:  # handed to the UI thread, which shows it
+            self._outcome.failed.emit(error)
+        else:
+            self._outcome.done.emit(result)
+
+
+_running: set[_Outcome] = set()
+
+
+def run_in_background(
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+) -> None:
+    """Run ``work()`` on a pool thread; then ``on_done(result)`` or ``on_error(error)``."""
+    outcome = _Outcome()
+    _running.add(outcome)
+
+    def finish(callback: Callable[[Any], None], value: Any) -> None:
+        _running.discard(outcome)
+        callback(value)
+
+    queued = Qt.ConnectionType.QueuedConnection
+    outcome.done.connect(lambda result: finish(on_done, result), queued)
+    outcome.failed.connect(lambda error: finish(on_error, error), queued)
+    QThreadPool.globalInstance().start(_Task(work, outcome))
