@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from obrero import members, profile, settings
 from obrero.i18n import LANGUAGES, N_, _
 from obrero.i18n.formatting import format_date
-from obrero.store.models import AuditEntryRow
+from obrero.store.models import AuditEntryRow, MemberRow
 
 TABLE_LABELS: dict[str, str] = {
     "member": N_("Member"),
@@ -56,6 +56,8 @@ class AuditEntry:
     row_key: str
     action: str
     changes: dict[str, tuple[object, object]]
+    # Who the record is about now (a member's name), to tell rows apart at a glance.
+    subject: str = ""
 
     def what(self) -> str:
         """E.g. "Member 12" or "Setting: Operator name" in the UI language."""
@@ -65,6 +67,8 @@ class AuditEntry:
             return f"{label}: {_(key) if key else self.row_key}"
         if self.table_name == "factory_profile":
             return label
+        if self.subject:
+            return f"{label} {self.row_key} · {self.subject}"
         return f"{label} {self.row_key}"
 
     def action_text(self) -> str:
@@ -120,7 +124,8 @@ def audit_entries(
     """Entries made on or after ``since`` (a date in the factory's time zone)."""
     order = AuditEntryRow.id.desc() if newest_first else AuditEntryRow.id
     query = _since(select(AuditEntryRow), since, time_zone).order_by(order)
-    rows = session.scalars(query.offset(offset).limit(limit))
+    rows = list(session.scalars(query.offset(offset).limit(limit)))
+    names = _member_names(session, {row.row_key for row in rows if row.table_name == "member"})
     return [
         AuditEntry(
             id=row.id,
@@ -130,9 +135,18 @@ def audit_entries(
             row_key=row.row_key,
             action=row.action,
             changes={key: tuple(pair) for key, pair in json.loads(row.changes or "{}").items()},
+            subject=names.get(row.row_key, "") if row.table_name == "member" else "",
         )
         for row in rows
     ]
+
+
+def _member_names(session: Session, keys: set[str]) -> dict[str, str]:
+    ids = [int(key) for key in keys if key.isdigit()]
+    if not ids:
+        return {}
+    query = select(MemberRow.id, MemberRow.full_name).where(MemberRow.id.in_(ids))
+    return {str(member_id): name for member_id, name in session.execute(query)}
 
 
 def count_audit_entries(session: Session, since: date | None = None, time_zone: str = "UTC") -> int:

@@ -274,7 +274,7 @@ def test_changes_text_shows_field_labels(db, make_draft):
 
     update, insert = db.read(audit.audit_entries)
     assert update.changes_text() == "Sector: ∅ → Forja"
-    assert update.what() == "Member 1"
+    assert update.what() == "Member 1 · Rosa Peña"
     assert update.action_text() == "Changed"
     assert insert.action_text() == "Added"
     lines = insert.changes_text().splitlines()

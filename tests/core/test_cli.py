@@ -197,7 +197,7 @@ def test_audit_prints_the_trail_oldest_first_in_factory_time(demo_db, capsys):
     assert len(headings) == len(entries)
     first = entries[0]
     assert headings[0] == (f"{format_datetime(first.at, ZONE)} · pc-user · Factory profile · Added")
-    assert headings[1].endswith("· Member 1 · Added")
+    assert headings[1].endswith("· Member 1 · Graciela Luna · Added")
     assert "    Full name: " in out
     assert out.index("Member 1 ·") < out.index("Member 5 ·")
 

@@ -90,7 +90,7 @@ def test_audit_dialog_lists_changes_and_filters_by_date(window, db, qtbot):
     model = dialog.model
     assert model.rowCount() == 2  # the profile, then the member
     assert model.data(model.index(0, 1)) == "Secretaria Ana"
-    assert model.data(model.index(0, 2)) == f"Member {1}"
+    assert model.data(model.index(0, 2)) == "Member 1 · Peña, Edgardo"
     assert model.data(model.index(0, 3)) == "Added"
     assert "Full name: Peña, Edgardo" in model.data(model.index(0, 4))
     assert "Sector: Cocción" in model.data(model.index(0, 4))

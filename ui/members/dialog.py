@@ -48,7 +48,7 @@ class MemberDialog(QDialog):
 
     # -- building ------------------------------------------------------------
     def _build(self) -> None:
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         for field in ("full_name", "national_id", "join_date", "sector", "category"):
