@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from obrero.errors import NotFound, ValidationError, ValidationErrors
@@ -344,7 +344,35 @@ def get_member(session: Session, member_id: int) -> Member:
     return _to_member(_row(session, member_id))
 
 
-def _filtered(query: Select, text: str) -> Select:
+class Scope(StrEnum):
+    """Which part of the roll a list shows."""
+
+    ALL = "all"
+    CURRENT = "current"
+    FORMER = "former"
+
+
+SCOPE_LABELS: dict[str, str] = {
+    Scope.ALL: N_("Everyone on record"),
+    Scope.CURRENT: N_("On the roll today"),
+    Scope.FORMER: N_("Former members"),
+}
+
+
+def _on_roll(day: date):
+    """SQL condition of :func:`is_on_roll`."""
+    return and_(
+        MemberRow.join_date <= day,
+        or_(MemberRow.leave_date.is_(None), MemberRow.leave_date >= day),
+    )
+
+
+def _filtered(query: Select, text: str, scope: Scope, day: date | None) -> Select:
+    day = day or date.today()
+    if scope is Scope.CURRENT:
+        query = query.where(_on_roll(day))
+    elif scope is Scope.FORMER:
+        query = query.where(MemberRow.leave_date < day)
     for word in search_key(text).split():
         query = query.where(
             or_(
@@ -356,25 +384,34 @@ def _filtered(query: Select, text: str) -> Select:
 
 
 def find_members(
-    session: Session, text: str = "", offset: int = 0, limit: int = 200
+    session: Session,
+    text: str = "",
+    offset: int = 0,
+    limit: int = 200,
+    scope: Scope = Scope.ALL,
+    day: date | None = None,
 ) -> list[Member]:
-    """One page of the roll, sorted by name, matching every word of ``text``."""
-    query = _filtered(select(MemberRow), text).order_by(MemberRow.search_key, MemberRow.id)
+    """One page of the roll, sorted by name, matching every word of ``text``.
+
+    ``scope`` narrows it to those on the roll on ``day`` (default today), or to
+    those who had left before it.
+    """
+    query = _filtered(select(MemberRow), text, scope, day)
+    query = query.order_by(MemberRow.search_key, MemberRow.id)
     rows = session.scalars(query.offset(offset).limit(limit))
     return [_to_member(row) for row in rows]
 
 
-def count_members(session: Session, text: str = "") -> int:
-    query = _filtered(select(func.count()).select_from(MemberRow), text)
+def count_members(
+    session: Session, text: str = "", scope: Scope = Scope.ALL, day: date | None = None
+) -> int:
+    query = _filtered(select(func.count()).select_from(MemberRow), text, scope, day)
     return session.scalar(query) or 0
 
 
 def members_on_roll(session: Session, day: date, include_suspended: bool = True) -> list[Member]:
     """Every member on the roll on ``day`` (see :func:`is_on_roll`), sorted by name."""
-    query = select(MemberRow).where(
-        MemberRow.join_date <= day,
-        or_(MemberRow.leave_date.is_(None), MemberRow.leave_date >= day),
-    )
+    query = select(MemberRow).where(_on_roll(day))
     if not include_suspended:
         query = query.where(MemberRow.status != MemberStatus.SUSPENDED.value)
     rows = session.scalars(query.order_by(MemberRow.search_key, MemberRow.id))

@@ -8,7 +8,9 @@ thread asks for the factory profile on first run and puts in the pages.
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -113,6 +115,24 @@ class Startup(QObject):
             self.db.close()
 
 
+def show_unexpected_error(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """Last resort for a fault in the program itself: say so, keep the details on stderr.
+
+    Every write is one transaction, so whatever failed left nothing half-stored.
+    """
+    traceback.print_exception(kind, error, trace)
+    QMessageBox.critical(
+        QApplication.activeWindow(),
+        _("Something went wrong"),
+        _(
+            "Obrero met an error it did not expect. Nothing half-done was saved: "
+            "what you were saving was either stored whole or not at all.\n\n{error}"
+        ).format(error=f"{kind.__name__}: {error}"),
+    )
+
+
 def start_language(db_path: Path) -> str:
     """The language to show the first window in: the stored one, else the environment's."""
     stored = stored_setting(db_path, "ui_language")
@@ -122,6 +142,7 @@ def start_language(db_path: Path) -> str:
 def run(db_path: Path, demo: bool = False) -> int:
     """Open the window on ``db_path``; returns the process exit code."""
     app = application()
+    sys.excepthook = show_unexpected_error
     switcher = LanguageSwitcher(app)
     switcher.apply(start_language(db_path))
     startup = Startup(db_path, demo, switcher)

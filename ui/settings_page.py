@@ -36,6 +36,7 @@ class SettingsPage(QWidget):
         self._db = db
         self._apply_language = apply_language
         self.errors = FieldErrors()
+        self._saved_shown = False
         self._build()
         self.retranslate()
         self.load()
@@ -66,6 +67,9 @@ class SettingsPage(QWidget):
         self.operator_hint.setWordWrap(True)
         form.addRow("", self.operator_hint)
 
+        self.operator.textEdited.connect(self._edited)
+        self.ui_language.activated.connect(self._edited)
+        self.document_language.activated.connect(self._edited)
         self.save_button = QPushButton()
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -97,7 +101,7 @@ class SettingsPage(QWidget):
         self.save_button.setText(_("&Save settings"))
         self.profile_button.setText(_("Factory &profile…"))
         self.audit_button.setText(_("Audit &trail…"))
-        self.status.clear()
+        self.status.setText(_("Settings saved.") if self._saved_shown else "")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -127,5 +131,10 @@ class SettingsPage(QWidget):
         self.errors.clear()
         self.operator.setText(stored.operator_name)
         self._apply_language(stored.ui_language)
+        self._saved_shown = True
         self.status.setText(_("Settings saved."))
         self.saved.emit()
+
+    def _edited(self) -> None:
+        self._saved_shown = False
+        self.status.clear()

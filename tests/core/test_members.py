@@ -467,3 +467,44 @@ def test_search_key_and_national_id_key():
     assert members.national_id_key(" 28.456.912 ") == "28456912"
     assert members.national_id_key("123.456.789-09") == "12345678909"
     assert members.national_id_key("v-12/345") == "V12345"
+
+
+def test_scope_narrows_the_roll_to_current_or_former_members(db, make_draft):
+    from obrero.members import Scope
+
+    day = date(2025, 6, 30)
+    db.write(members.add_member, make_draft(full_name="Ana Actual", national_id="1"))
+    db.write(
+        members.add_member,
+        make_draft(
+            full_name="Beto Baja Hoy",
+            national_id="2",
+            leave_date=day,
+            leave_reason="resignation",
+        ),
+    )
+    db.write(
+        members.add_member,
+        make_draft(
+            full_name="Carla Baja Antes",
+            national_id="3",
+            leave_date=date(2025, 6, 29),
+            leave_reason="retirement",
+        ),
+    )
+    db.write(
+        members.add_member,
+        make_draft(full_name="Dani Futuro", national_id="4", join_date=date(2025, 7, 1)),
+    )
+
+    def names(scope, text=""):
+        found = db.read(members.find_members, text, 0, 100, scope, day)
+        assert db.read(members.count_members, text, scope, day) == len(found)
+        return [m.full_name for m in found]
+
+    assert names(Scope.ALL) == ["Ana Actual", "Beto Baja Hoy", "Carla Baja Antes", "Dani Futuro"]
+    # On the leave date a member is still on the roll; one who joins tomorrow is not yet.
+    assert names(Scope.CURRENT) == ["Ana Actual", "Beto Baja Hoy"]
+    assert names(Scope.FORMER) == ["Carla Baja Antes"]
+    assert names(Scope.CURRENT, "baja") == ["Beto Baja Hoy"]
+    assert [m.full_name for m in db.read(members.members_on_roll, day)] == names(Scope.CURRENT)

@@ -159,11 +159,35 @@ def test_installed_obrero_comes_from_the_venv(venv, tmp_path):
 
 @pytest.mark.parametrize("language", _checkout_translations())
 def test_installed_catalogues_load(venv, tmp_path, language):
-    script = f"from obrero.i18n import translator; print(type(translator({language!r})).__name__)"
+    script = (
+        "from obrero.i18n import translator\n"
+        f"catalogue = translator({language!r})\n"
+        "print(type(catalogue).__name__)\n"
+        "print(catalogue.gettext('Members'))\n"
+    )
 
     result = _run(venv / "python", "-c", script, cwd=tmp_path)
 
-    assert result.stdout.strip() == "GNUTranslations"
+    kind, members = result.stdout.splitlines()
+    assert kind == "GNUTranslations"
+    assert members not in ("", "Members")  # really translated, from the shipped .mo
+
+
+def test_installed_fonts_are_the_shipped_ones(venv, tmp_path):
+    script = (
+        "from obrero.documents.fonts import FACES, font_file, register_fonts\n"
+        "print(register_fonts())\n"
+        "for face in FACES: print(font_file(face))\n"
+    )
+    result = _run(venv / "python", "-c", script, cwd=tmp_path)
+    family, *files = result.stdout.splitlines()
+    assert family == "DejaVuSans"
+    for name in files:
+        installed = Path(name)
+        assert installed.is_relative_to(venv.parent)
+        assert (
+            installed.read_bytes() == (ROOT / "resources" / "fonts" / installed.name).read_bytes()
+        )
 
 
 def test_console_script_prints_the_version(venv, tmp_path):

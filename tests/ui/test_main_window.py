@@ -199,3 +199,26 @@ def test_run_returns_the_refusal_as_exit_code(tmp_path, message_boxes, qapp):
     assert ui_app.run(stranger) == ui_app.EXIT_REFUSED
     guard.stop()
     assert [kind for kind, _title, _text in message_boxes] == ["critical"]
+
+
+def test_settings_saved_note_survives_the_language_switch_and_clears_on_edit(window, qtbot):
+    window.show_area("settings")
+    page = window.pages["settings"]
+    page.ui_language.setCurrentIndex(page.ui_language.findData("pt_BR"))
+    page.save()
+    qtbot.waitUntil(lambda: page.save_button.text() == "&Salvar configurações")
+    assert page.status.text() == "Configurações salvas."
+    qtbot.keyClicks(page.operator, "x")
+    assert page.status.text() == ""
+
+
+def test_an_unexpected_error_is_shown_not_swallowed(message_boxes, capsys):
+    try:
+        raise RuntimeError("disk on fire")
+    except RuntimeError as error:
+        ui_app.show_unexpected_error(RuntimeError, error, error.__traceback__)
+    [(kind, title, text)] = message_boxes
+    assert (kind, title) == ("critical", "Something went wrong")
+    assert "RuntimeError: disk on fire" in text
+    assert "Nothing half-done was saved" in text
+    assert "disk on fire" in capsys.readouterr().err

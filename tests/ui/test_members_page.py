@@ -171,3 +171,23 @@ def test_enter_on_a_row_edits_it_and_leaving_needs_dates_in_order(window, db, qt
     update = db.read(audit.audit_entries)[0]
     assert update.action == "update"
     assert update.changes["leave_date"] == (None, "2025-10-31")
+
+
+def test_scope_shows_current_or_former_members(window, db, qtbot):
+    add(db, "Peña, Edgardo", "30.112.045")
+    gone = add(db, "Gómez, Rosa", "28.456.912")
+    db.write(members.record_leave, gone.id, date(2024, 5, 31), "resignation")
+    page = members_page(window)
+    page.model.reload()
+    assert page.model.rowCount() == 2
+    assert page.scope.currentText() == "Everyone on record"
+    page.scope.setCurrentIndex(page.scope.findData(members.Scope.CURRENT))
+    assert [page.model.member(r).full_name for r in range(page.model.rowCount())] == [
+        "Peña, Edgardo"
+    ]
+    assert page.count_label.text() == "1 member"
+    page.scope.setCurrentIndex(page.scope.findData(members.Scope.FORMER))
+    assert page.model.member(0).full_name == "Gómez, Rosa"
+    qtbot.keyClicks(page.search, "pena")
+    page.flush_search()
+    assert page.model.rowCount() == 0  # the search keeps the scope

@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from obrero import members
 from obrero.i18n import _
 from obrero.i18n.formatting import format_date
-from obrero.members import FIELD_LABELS, Member
+from obrero.members import FIELD_LABELS, Member, Scope
 from obrero.store.database import Database
 
 COLUMNS = ("full_name", "national_id", "sector", "category", "join_date", "status")
@@ -21,19 +21,25 @@ class MembersTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._db = db
         self._filter = ""
+        self._scope = Scope.ALL
         self._rows: list[Member] = []
         self._total = 0
         self.reload()
 
     # -- loading -------------------------------------------------------------
-    def reload(self, text: str | None = None) -> None:
-        """Start over (after a search or an edit) with the first page."""
+    def reload(self, text: str | None = None, scope: Scope | None = None) -> None:
+        """Start over (after a search, a change of scope or an edit) with the first page."""
         if text is not None:
             self._filter = text
+        if scope is not None:
+            self._scope = scope
         self.beginResetModel()
-        self._total = self._db.read(members.count_members, self._filter)
-        self._rows = self._db.read(members.find_members, self._filter, 0, PAGE_SIZE)
+        self._total = self._db.read(members.count_members, self._filter, self._scope)
+        self._rows = self._page(0)
         self.endResetModel()
+
+    def _page(self, offset: int) -> list[Member]:
+        return self._db.read(members.find_members, self._filter, offset, PAGE_SIZE, self._scope)
 
     def total(self) -> int:
         """How many members match the search (not just those fetched so far)."""
@@ -45,7 +51,7 @@ class MembersTableModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid():
             return
-        page = self._db.read(members.find_members, self._filter, len(self._rows), PAGE_SIZE)
+        page = self._page(len(self._rows))
         if not page:
             self._total = len(self._rows)
             return

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from obrero.i18n import _, ngettext
-from obrero.members import Member
+from obrero.members import SCOPE_LABELS, Member, Scope
 from obrero.store.database import Database
 from ui.members.dialog import MemberDialog
 from ui.members.model import MembersTableModel
@@ -49,6 +50,10 @@ class MembersPage(QWidget):
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_timer.start)
+        self.scope = QComboBox()
+        for code in Scope:
+            self.scope.addItem("", code)
+        self.scope.currentIndexChanged.connect(self._apply_scope)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_member)
         self.edit_button = QPushButton()
@@ -57,6 +62,7 @@ class MembersPage(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
+        bar.addWidget(self.scope)
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
 
@@ -90,6 +96,8 @@ class MembersPage(QWidget):
         self.add_button.setText(_("&Add member…"))
         self.add_button.setToolTip(_("Put a new member on the roll (Ctrl+N)"))
         self.edit_button.setText(_("&Edit…"))
+        for row in range(self.scope.count()):
+            self.scope.setItemText(row, _(SCOPE_LABELS[self.scope.itemData(row)]))
         self.model.refresh_texts()
         self._update_count()
 
@@ -105,6 +113,9 @@ class MembersPage(QWidget):
 
     def _apply_search(self) -> None:
         self.model.reload(self.search.text())
+
+    def _apply_scope(self) -> None:
+        self.model.reload(scope=Scope(self.scope.currentData()))
 
     def flush_search(self) -> None:
         """Apply a pending search now (instead of after the typing pause)."""
