@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from obrero.errors import ValidationError, ValidationErrors
 
@@ -28,6 +28,16 @@ class FieldErrors:
         self._inputs[field] = widget
         self._labels[field] = label
         return label
+
+    def field(self, field: str, widget: QWidget) -> QWidget:
+        """``widget`` with its (hidden until needed) error label beneath, for a form row."""
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(self.add(field, widget))
+        return holder
 
     def clear(self) -> None:
         for label in self._labels.values():

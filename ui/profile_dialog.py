@@ -61,12 +61,7 @@ class ProfileDialog(QDialog):
             else:
                 widget = QLineEdit()
                 self.inputs[field] = widget
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(self.errors.add(field, widget))
+            holder = self.errors.field(field, widget)
             label = QLabel()
             label.setBuddy(widget)
             self._labels[field] = label

@@ -57,11 +57,7 @@ class SettingsPage(QWidget):
             strict=True,
         ):
             label.setBuddy(widget)
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(widget)
-            column.addWidget(self.errors.add(field, widget))
+            holder = self.errors.field(field, widget)
             form.addRow(label, holder)
         self.operator_hint = QLabel()
         self.operator_hint.setWordWrap(True)

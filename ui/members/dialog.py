@@ -80,12 +80,7 @@ class MemberDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _add_row(self, form: QFormLayout, field: str, widget: QWidget) -> None:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(self.errors.add(field, widget))
+        holder = self.errors.field(field, widget)
         label = QLabel()
         label.setBuddy(widget)
         self._labels[field] = label
