@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -183,7 +182,3 @@ def open_database(
             raise
     return Database(path, engine, operator)
 
-
-def is_constraint_error(error: IntegrityError, marker: str) -> bool:
-    """Whether an IntegrityError came from the constraint or trigger named ``marker``."""
-    return marker in str(error.orig)

@@ -229,6 +229,22 @@ def test_audit_gaps_finds_an_unaudited_column_and_table(db, db_path):
     ]
 
 
+def test_a_migration_adding_a_column_re_creates_the_triggers(db, db_path):
+    """What a later migration does when it changes a table: drop, alter, create again."""
+    from obrero.store.audit_triggers import create_audit_triggers, drop_audit_triggers
+
+    db.close()
+    columns = [*_tables(db_path)["member"], "nickname"]
+    with closing(sqlite3.connect(db_path)) as connection:
+        for statement in drop_audit_triggers("member"):
+            connection.execute(statement)
+        connection.execute("ALTER TABLE member ADD COLUMN nickname TEXT")
+        for statement in create_audit_triggers("member", columns):
+            connection.execute(statement)
+        connection.commit()
+    assert audit_gaps(db_path) == []
+
+
 def test_audit_tables_themselves_are_protected(db, db_path):
     triggers = _trigger_sql(db_path)
     assert "forbid_audit_entry_update" in triggers
