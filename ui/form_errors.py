@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from obrero.errors import ValidationError, ValidationErrors
 
@@ -58,6 +58,10 @@ class FieldErrors:
             first = first or self._inputs[item.field]
         if first is not None:
             first.setFocus()
+            # A dialog makes room for the messages now, so none is drawn clipped.
+            window = first.window()
+            if isinstance(window, QDialog):
+                window.adjustSize()
 
     def message(self, field: str) -> str:
         label = self._labels[field]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QVBoxLayout,
@@ -49,6 +50,8 @@ class ProfileDialog(QDialog):
     def _build(self) -> None:
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
+        # Grow when error messages appear under the fields, instead of clipping them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.intro.setVisible(self._first_run)

@@ -82,6 +82,7 @@ class SettingsPage(QWidget):
         others.addWidget(self.audit_button)
         others.addStretch(1)
 
+        self.setMaximumWidth(760)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QVBoxLayout,
@@ -50,6 +51,8 @@ class MemberDialog(QDialog):
     def _build(self) -> None:
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
+        # Grow when error messages appear under the fields, instead of clipping them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         form = QFormLayout()
         for field in ("full_name", "national_id", "join_date", "sector", "category"):
             self._add_row(form, field, QLineEdit())
