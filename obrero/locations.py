@@ -24,10 +24,16 @@ def default_database_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / DATABASE_FILENAME
 
 
+def _in_checkout() -> bool:
+    return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "resources").is_dir()
+
+
 def resources_dir() -> Path:
-    """Icons, fonts and desktop files: staged copy when installed, else the checkout's."""
-    staged = _STAGED / "resources"
-    return staged if staged.is_dir() else _CHECKOUT / "resources"
+    """Icons, fonts and desktop files: the checkout's own, else the installed copy.
+
+    A build stages a copy into the checkout too; the originals stay the truth there.
+    """
+    return _CHECKOUT / "resources" if _in_checkout() else _STAGED / "resources"
 
 
 def translations_source_dir() -> Path | None:
