@@ -17,4 +17,3 @@ def private_user_folders(tmp_path_factory, monkeypatch):
         (home / folder).mkdir()
         monkeypatch.setenv(variable, str(home / folder))
     return home
-

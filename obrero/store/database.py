@@ -181,4 +181,3 @@ def open_database(
             engine.dispose()
             raise
     return Database(path, engine, operator)
-
