@@ -38,5 +38,9 @@ class DatabaseRefused(ObreroError):  # noqa: N818 (a message, not a code path)
     """A file that Obrero will not open; it has been left untouched."""
 
 
+class StorageError(ObreroError):
+    """The database file could not be written (busy, full, read-only); nothing was stored."""
+
+
 class NotFound(ObreroError):  # noqa: N818 (a message, not a code path)
     """A record asked for by id does not exist."""

@@ -16,9 +16,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from obrero.errors import ObreroError, StorageError
+from obrero.i18n import _
 from obrero.store.files import (  # noqa: F401  (re-exported for callers of the store)
     APPLICATION_ID,
     SCHEMA_HEAD,
@@ -34,16 +37,19 @@ BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
 
 
-def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Hand transaction control to SQLAlchemy's "begin" event (pysqlite's own is unreliable).
-    dbapi_connection.isolation_level = None
-    for pragma in (
-        "journal_mode = WAL",
-        "synchronous = FULL",
-        "foreign_keys = ON",
-        f"busy_timeout = {BUSY_TIMEOUT_MS}",
-    ):
-        dbapi_connection.execute(f"PRAGMA {pragma}")
+def _configure(busy_timeout_ms: int) -> Callable[[sqlite3.Connection, Any], None]:
+    def configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event (pysqlite's is unreliable).
+        dbapi_connection.isolation_level = None
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = FULL",
+            "foreign_keys = ON",
+            f"busy_timeout = {busy_timeout_ms}",
+        ):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    return configure_connection
 
 
 def _begin(connection: Connection) -> None:
@@ -51,16 +57,16 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _make_engine(path: Path) -> Engine:
+def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         poolclass=QueuePool,
         pool_size=1,
         max_overflow=0,
         pool_timeout=60,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
     )
-    event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "connect", _configure(busy_timeout_ms))
     event.listen(engine, "begin", _begin)
     return engine
 
@@ -96,21 +102,31 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A write transaction: commits when the block ends, rolls back on any error."""
-        with self.engine.connect().execution_options(write=True) as connection:
-            self._stamp_operator(connection)
-            # The session joins the connection's transaction; only we commit it.
-            session = Session(
-                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
-            )
-            with session:
-                try:
-                    yield session
-                    session.flush()
-                    connection.commit()
-                except BaseException:
-                    connection.rollback()
-                    raise
+        """A write transaction: commits when the block ends, rolls back on any error.
+
+        A busy, full or read-only file raises :class:`StorageError` with a message
+        for the user; nothing of the transaction is stored.
+        """
+        try:
+            with self.engine.connect().execution_options(write=True) as connection:
+                self._stamp_operator(connection)
+                # The session joins the connection's transaction; only we commit it.
+                session = Session(
+                    bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+                )
+                with session:
+                    try:
+                        yield session
+                        session.flush()
+                        connection.commit()
+                    except BaseException:
+                        connection.rollback()
+                        raise
+        except OperationalError as error:
+            plain = storage_error(error)
+            if plain is None:
+                raise
+            raise plain from error
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -149,6 +165,31 @@ class Database:
         self.engine.dispose()
 
 
+def storage_error(error: OperationalError) -> ObreroError | None:
+    """What SQLite's complaint about the file means for the person saving, if it is one."""
+    text = str(error.orig).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            _(
+                "The database is busy: another Obrero is saving to it. "
+                "Nothing was saved; try again in a moment."
+            )
+        )
+    if "full" in text:
+        return StorageError(
+            _("The disk is full. Nothing was saved; free some space and try again.")
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(
+            _("The database file cannot be written (it is read-only). Nothing was saved.")
+        )
+    if "disk i/o" in text:
+        return StorageError(
+            _("The disk failed while saving. Nothing was saved; check the disk and try again.")
+        )
+    return None
+
+
 def _system_user() -> str:
     try:
         return getpass.getuser()
@@ -157,7 +198,10 @@ def _system_user() -> str:
 
 
 def open_database(
-    path: Path, operator: str | None = None, on_backup: Callable[[Path], None] | None = None
+    path: Path,
+    operator: str | None = None,
+    on_backup: Callable[[Path], None] | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Database:
     """Open (creating or upgrading as needed) the Obrero database at ``path``.
 
@@ -173,7 +217,7 @@ def open_database(
         copy = backup_copy(path, f"before-upgrade-from-{revision or 'empty'}")
         if on_backup:
             on_backup(copy)
-    engine = _make_engine(path)
+    engine = _make_engine(path, busy_timeout_ms)
     if state is not FileState.CURRENT:
         try:
             _upgrade(engine)

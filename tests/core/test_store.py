@@ -291,3 +291,54 @@ def test_commit_is_visible_to_a_new_connection(db, db_path, make_draft, sql):
         (member.id, "Ana Pérez", "2024-01-02")
     ]
     assert db.integrity_ok()
+
+
+def test_a_busy_database_refuses_the_write_with_a_message_and_keeps_nothing(
+    db_path, make_draft, sql
+):
+    from obrero import members
+    from obrero.errors import StorageError
+
+    db = open_database(db_path, busy_timeout_ms=100)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        with pytest.raises(StorageError) as raised:
+            db.write(members.add_member, make_draft())
+        assert "another Obrero is saving" in raised.value.message
+        other.execute("ROLLBACK")
+        assert sql(db_path, "SELECT count(*) FROM member") == [(0,)]
+        db.write(members.add_member, make_draft())  # free again: it works
+        assert sql(db_path, "SELECT count(*) FROM member") == [(1,)]
+    finally:
+        other.close()
+        db.close()
+
+
+def test_a_read_only_file_refuses_the_write_with_a_message(db_path, make_draft, sql):
+    import os
+
+    from obrero import members
+    from obrero.errors import StorageError
+
+    open_database(db_path).close()
+    if os.geteuid() == 0:
+        # root writes anyway; a read-only mode of the connection stands in for the file's.
+        db = open_database(db_path)
+        db.engine.dispose()
+        from sqlalchemy import event
+
+        event.listen(
+            db.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA query_only = ON")
+        )
+    else:
+        db_path.chmod(0o444)
+        db = open_database(db_path)
+    try:
+        with pytest.raises(StorageError) as raised:
+            db.write(members.add_member, make_draft())
+    finally:
+        db.close()
+        db_path.chmod(0o644)
+    assert "Nothing was saved" in raised.value.message
+    assert sql(db_path, "SELECT count(*) FROM member") == [(0,)]
