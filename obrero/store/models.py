@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, MetaData, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -101,3 +110,39 @@ class AuditEntryRow(Base):
     action: Mapped[str] = mapped_column(String(10))
     # JSON object: field -> [old, new].
     changes: Mapped[str] = mapped_column(Text)
+
+
+class LogbookEntryRow(Base):
+    """One entry of the occupation logbook. Append-only: never updated or deleted.
+
+    ``id`` is the entry's number; ``hash`` chains it to the entry before it.
+    """
+
+    __tablename__ = "logbook_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    happened_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    author_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(300), default="")
+    people: Mapped[str] = mapped_column(Text, default="")
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("logbook_entry.id"), index=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LogbookAttachmentRow(Base):
+    """A photo or scan of a logbook entry, its bytes kept with their SHA-256."""
+
+    __tablename__ = "logbook_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("logbook_entry.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -80,7 +80,10 @@ def test_new_file_is_stamped_with_application_id(db, db_path, sql):
 def test_new_file_gets_schema_at_head(db, db_path, sql):
     assert sql(db_path, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]
     tables = {name for (name,) in sql(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    # The full-text index and FTS5's own shadow tables are not models.
+    search = {name for name in tables if name.startswith("logbook_search")}
+    assert "logbook_search" in search
+    assert tables - search == set(Base.metadata.tables) | {"alembic_version"}
     assert inspect_file(db_path) == (FileState.CURRENT, SCHEMA_HEAD)
 
 
@@ -342,3 +345,24 @@ def test_a_read_only_file_refuses_the_write_with_a_message(db_path, make_draft, 
         db_path.chmod(0o644)
     assert "Nothing was saved" in raised.value.message
     assert sql(db_path, "SELECT count(*) FROM member") == [(0,)]
+
+
+def test_a_database_of_schema_0001_is_backed_up_then_upgraded(tmp_path, sql):
+    """The checked-in file of the first released schema opens in this version."""
+    import shutil
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "obrero-0001.sqlite3"
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(fixture, path)
+    members_before = sql(path, "SELECT id, full_name, national_id FROM member ORDER BY id")
+    assert inspect_file(path) == (FileState.OLDER, "0001")
+    backups = []
+    db = open_database(path, on_backup=backups.append)
+    db.close()
+    [backup] = backups
+    assert backup.parent == path.parent and "0001" in backup.name
+    assert sql(backup, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert sql(path, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]
+    assert sql(path, "SELECT id, full_name, national_id FROM member ORDER BY id") == members_before
+    assert sql(path, "SELECT count(*) FROM logbook_entry") == [(0,)]
+    assert sql(path, "PRAGMA integrity_check") == [("ok",)]
