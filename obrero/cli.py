@@ -1,6 +1,6 @@
 """The ``obrero`` command: the desktop window, or headless work with a subcommand.
 
-``obrero`` alone opens the window; ``obrero init|demo|audit`` run the same
+``obrero`` alone opens the window; ``obrero init|demo|audit|logbook`` run the same
 services the window uses, without Qt. Problems a person can fix (a refused
 file, a wrong date) end with a translated message on stderr and exit code 2,
 never a traceback.
@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_init_command(commands)
     _add_demo_command(commands)
     _add_audit_command(commands)
+    _add_logbook_commands(commands)
     return parser
 
 
@@ -140,14 +141,17 @@ def _add_db_option(group: argparse._ArgumentGroup, default: object) -> None:
 
 
 def _add_command(
-    commands: argparse._SubParsersAction, name: str, summary: str
+    commands: argparse._SubParsersAction, name: str, summary: str, run: str | None = None
 ) -> argparse._ArgumentGroup:
-    """A subcommand taking --help and --db; returns its options group for more options."""
+    """A subcommand taking --help and --db; returns its options group for more options.
+
+    ``run`` names its function in :mod:`obrero.commands` (by default, the command's name).
+    """
     command = commands.add_parser(
         name, help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
     )
     # The command's function in obrero.commands, imported only when it runs.
-    command.set_defaults(run=name)
+    command.set_defaults(run=run or name)
     options = command.add_argument_group(_("options"))
     _add_help(options)
     # SUPPRESS keeps a --db given before the command when it is not repeated after it.
@@ -184,6 +188,32 @@ def _add_audit_command(commands: argparse._SubParsersAction) -> None:
         type=_since_date,
         metavar=_("DATE"),
         help=_("only changes made on or after DATE (yyyy-mm-dd, or as typed in the window)"),
+    )
+
+
+def _add_logbook_commands(commands: argparse._SubParsersAction) -> None:
+    """``obrero logbook verify|head``: the occupation logbook's hash chain."""
+    summary = _("check the occupation logbook's hash chain, or show its head")
+    group = commands.add_parser(
+        "logbook", help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
+    )
+    options = group.add_argument_group(_("options"))
+    _add_help(options)
+    _add_db_option(options, default=argparse.SUPPRESS)
+    actions = group.add_subparsers(
+        dest="logbook_command", title=_("commands"), metavar=_("COMMAND"), required=True
+    )
+    _add_command(
+        actions,
+        "verify",
+        _("recompute every entry's hash: exit 0 when the chain is intact, 1 when it is not"),
+        run="logbook_verify",
+    )
+    _add_command(
+        actions,
+        "head",
+        _("show the chain head: how many entries, the last hash and its short code"),
+        run="logbook_head",
     )
 
 

@@ -1,4 +1,4 @@
-"""The headless commands behind ``obrero init|demo|audit`` (see :mod:`obrero.cli`).
+"""The headless commands behind ``obrero init|demo|audit|logbook`` (see :mod:`obrero.cli`).
 
 Kept apart from the parser so that opening the window never loads them.
 """
@@ -6,8 +6,10 @@ Kept apart from the parser so that opening the window never loads them.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -16,10 +18,14 @@ from obrero.audit import AuditEntry, audit_entries
 from obrero.errors import ObreroError
 from obrero.i18n import _, ngettext
 from obrero.i18n.formatting import format_date, format_datetime
+from obrero.logbook.chain import ChainReport, head_code, stored_head, verify_chain
 from obrero.profile import get_profile
 from obrero.store.database import open_database
 
 EXIT_OK = 0
+EXIT_BROKEN = 1  # `obrero logbook verify`: the chain does not match
+
+T = TypeVar("T")
 
 
 def init(args: argparse.Namespace, db_path: Path) -> int:
@@ -68,19 +74,29 @@ def _demo_summary_lines(summary: demo_factory.DemoSummary, path: Path) -> list[s
             suspended=summary.suspended,
             left=summary.left,
         ),
+        ngettext(
+            "{count} occupation logbook entry over the last year.",
+            "{count} occupation logbook entries over the last year.",
+            summary.logbook_entries,
+        ).format(count=summary.logbook_entries),
         _("Open it with: obrero --db {path}").format(path=path),
     ]
 
 
-def audit(args: argparse.Namespace, db_path: Path) -> int:
+def _read_existing(db_path: Path, service: Callable[..., T], *args: object) -> T:
+    """Run a read-only service on the database at ``db_path``, which must exist."""
     # Reading must not create a database where there was none.
     if not db_path.exists():
         raise ObreroError(_("There is no database at {path}.").format(path=db_path))
     database = open_database(db_path)
     try:
-        time_zone, entries = database.read(_audit_trail, args.since)
+        return database.read(service, *args)
     finally:
         database.close()
+
+
+def audit(args: argparse.Namespace, db_path: Path) -> int:
+    time_zone, entries = _read_existing(db_path, _audit_trail, args.since)
     if not entries:
         print(_("No changes recorded."))
     for entry in entries:
@@ -105,3 +121,56 @@ def _audit_text(entry: AuditEntry, time_zone: str) -> str:
     )
     changes = entry.changes_text()
     return "\n".join([heading, *(f"    {line}" for line in changes.splitlines())])
+
+
+def logbook_verify(args: argparse.Namespace, db_path: Path) -> int:
+    report = _read_existing(db_path, verify_chain)
+    if report.intact:
+        print(
+            ngettext(
+                "The logbook chain is intact: {count} entry.",
+                "The logbook chain is intact: {count} entries.",
+                report.count,
+            ).format(count=report.count)
+        )
+        print(_head_lines(report.count, report.head))
+        return EXIT_OK
+    print(_broken_text(report))
+    if report.count:
+        print(
+            ngettext(
+                "The {count} entry before it matches; its hash is {hash}.",
+                "The {count} entries before it match; the hash of the last one is {hash}.",
+                report.count,
+            ).format(count=report.count, hash=report.head)
+        )
+    return EXIT_BROKEN
+
+
+def _broken_text(report: ChainReport) -> str:
+    """Which entry is the first that does not match, and what of it."""
+    if report.reason == "attachment":
+        what = _("the bytes of one of its attachments do not match their SHA-256")
+    else:
+        what = _("its hash does not match its contents and the entry before it")
+    return _("The logbook chain is broken at entry {number}: {what}.").format(
+        number=report.first_broken, what=what
+    )
+
+
+def logbook_head(args: argparse.Namespace, db_path: Path) -> int:
+    count, entry_hash = _read_existing(db_path, stored_head)
+    print(ngettext("{count} entry.", "{count} entries.", count).format(count=count))
+    print(_head_lines(count, entry_hash))
+    return EXIT_OK
+
+
+def _head_lines(count: int, entry_hash: str) -> str:
+    if not count:
+        return _("The logbook has no entries yet; there is no head to copy.")
+    return "\n".join(
+        [
+            _("Head hash: {hash}").format(hash=entry_hash),
+            _("Head code: {code}").format(code=head_code(entry_hash)),
+        ]
+    )

@@ -13,18 +13,25 @@ whatever the UI language, like the records a real secretary would type.
 from __future__ import annotations
 
 import random
+import struct
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from obrero.errors import ObreroError, ValidationError
 from obrero.i18n import _
+from obrero.logbook.entries import AttachmentDraft, EntryDraft, add_entries
 from obrero.members import (
     Member,
     MemberDraft,
+    MemberStatus,
     add_member,
     count_members,
+    find_members,
     national_id_key,
     record_leave,
     search_key,
@@ -138,6 +145,7 @@ class DemoSummary:
     active: int
     suspended: int
     left: int
+    logbook_entries: int = 0
 
 
 def build_demo(
@@ -157,6 +165,7 @@ def build_demo(
     roll = _add_members(session, rng, members, occupation, today)
     departed = _record_departures(session, rng, roll, today)
     suspended = _suspend_some(session, rng, roll, departed, today)
+    logbook_entries = _add_logbook(session, rng, today, profile.time_zone)
     return DemoSummary(
         profile=profile,
         occupation_date=occupation,
@@ -164,6 +173,7 @@ def build_demo(
         active=len(roll) - len(departed) - len(suspended),
         suspended=len(suspended),
         left=len(departed),
+        logbook_entries=logbook_entries,
     )
 
 
@@ -374,3 +384,495 @@ def _suspend_some(
     for member in chosen:
         update_member(session, member.id, replace(member.draft(), suspended=True))
     return {member.id for member in chosen}
+
+
+# --- The occupation logbook ----------------------------------------------------------------
+
+LOGBOOK_DAYS = 365
+# The former owners, their lawyer, the court, the police station: the same all year.
+FORMER_OWNER = "Conservas del Sur S.A. (en quiebra)"
+OWNERS_LAWYER = "Dr. Ernesto Bórquez Lagos, apoderado de los ex dueños"
+NOTARY = "Escribana María Laura Funes"
+TRUSTEE = "Cdor. Julio Arrieta, síndico de la quiebra"
+COURT = "Juzgado de Procesos Concursales de San Rafael"
+POLICE_STATION = "Comisaría 8.ª de San Rafael"
+OUR_LAWYER = "Dra. Valeria Ontiveros, abogada de la cooperativa"
+GATE = "Portón principal"
+OFFICERS = ("Oficial Principal", "Oficial Ayudante", "Cabo Primero", "Sargento")
+
+# Shift -> (first hour, last hour): the guard changes at 6, 14 and 22.
+GUARD_SHIFTS: dict[str, tuple[int, int]] = {
+    "mañana": (6, 14),
+    "tarde": (14, 22),
+    "noche": (22, 6),
+}
+GUARD_QUIET = (
+    "Sin novedad. Recorrida del perímetro a las {first} y a las {second} h.",
+    "Sin novedad. Se controlaron candados del portón y del depósito.",
+    "Turno tranquilo. Se revisó el cerco del fondo y la cámara de frío.",
+    "Sin novedad. Pasó el recorredor de la empresa de luz; no ingresó a la planta.",
+    "Sin novedad. Se cargó agua en los tanques y se encendieron las luces del patio.",
+)
+GUARD_NEWS = (
+    "A las {first} h se escucharon ruidos en el sector de tambores vacíos; recorrida con "
+    "linterna: eran perros sueltos. Se avisó al turno siguiente.",
+    "Ingresó el camión de tomate de la finca de {person} con {tons} toneladas; se pesó en "
+    "la báscula y se dejó constancia en el remito.",
+    "Un auto sin patente estuvo detenido frente al portón unos veinte minutos y se fue. "
+    "Se anotó la hora por si se repite.",
+    "Vecinos de calle Tabanera trajeron {thing} para el fondo de lucha.",
+    "Se cortó la luz a las {first} h durante unos cuarenta minutos. Se encendió el grupo "
+    "electrógeno para la cámara de frío.",
+)
+GUARD_GIFTS = ("tortas fritas", "dos bolsas de verdura", "leña", "yerba y azúcar")
+
+ORDINARY_MEETING = (
+    "Asamblea ordinaria mensual",
+    "Se trató el informe de producción del mes y el estado de la causa judicial. "
+    "Se votó mantener la guardia de tres turnos. Acta en el libro de actas.",
+)
+# Month of the year -> the meeting held instead of the ordinary one.
+MEETINGS: dict[int, tuple[str, str]] = {
+    2: (
+        "Asamblea: turnos de cosecha",
+        "Se organizaron los turnos para la temporada de tomate y la rotación de la guardia "
+        "nocturna entre todos los sectores.",
+    ),
+    4: (
+        "Asamblea extraordinaria por la audiencia",
+        "La abogada explicó la audiencia en el juzgado. Se resolvió concurrir en "
+        "movilización y pedir la expropiación a la Legislatura.",
+    ),
+    6: (
+        "Asamblea: fondo de lucha",
+        "Se informó lo recaudado en el festival solidario y se aprobó destinarlo a la "
+        "reparación de la caldera. Votación: mayoría, dos abstenciones.",
+    ),
+    7: (
+        "Reunión del consejo con el municipio",
+        "Reunión en la Municipalidad con la Secretaría de Producción por la tarifa de luz "
+        "y el uso del predio. Quedaron en enviar una propuesta por escrito.",
+    ),
+}
+POLICE_VISITS = (
+    "Se detuvo un patrullero; los agentes preguntaron por la situación de la planta y "
+    "quiénes estaban de guardia. Se retiraron sin incidentes.",
+    "Los agentes pidieron los nombres de los compañeros de guardia. Se les mostró la "
+    "resolución judicial vigente y la nota de la cooperativa. Se retiraron.",
+    "Patrullaje de rutina por la denuncia de robo de cables; preguntaron si hubo "
+    "novedades en el perímetro sur.",
+)
+MEDIA = (
+    (
+        "Entrevista en Radio Nacional San Rafael",
+        "Dos compañeros hablaron en el programa de la mañana sobre la recuperación de la "
+        "planta y la producción de puré de tomate.",
+        "",
+    ),
+    (
+        "Nota del diario Los Andes",
+        "Un periodista y un fotógrafo recorrieron la planta con autorización de la asamblea. "
+        "No se fotografió a compañeros que no quisieron.",
+        "Oficina y línea de envasado",
+    ),
+    (
+        "Canal 6 grabó en el portón",
+        "Grabaron una nota para el noticiero sobre el pedido de desalojo. Habló la "
+        "presidenta del consejo.",
+        GATE,
+    ),
+    (
+        "Estudiantes de la UNCuyo",
+        "Estudiantes de la facultad hicieron entrevistas para un trabajo sobre empresas "
+        "recuperadas. Se les entregó una copia del estatuto.",
+        "Comedor",
+    ),
+)
+SOLIDARITY = (
+    (
+        "Visita de compañeros de una cooperativa recuperada",
+        "Llegaron compañeros de la Cooperativa Chilavert Artes Gráficas a contar su "
+        "experiencia con la expropiación. Se quedaron a almorzar.",
+        "Comedor",
+    ),
+    (
+        "Visita del sindicato de la alimentación",
+        "Una delegación del STIA Mendoza se comprometió a acompañar en la audiencia y a "
+        "difundir la situación entre los trabajadores de las conserveras de la zona.",
+        GATE,
+    ),
+    (
+        "Movimiento de empresas recuperadas",
+        "Referentes del movimiento nacional de empresas recuperadas trajeron un modelo de "
+        "proyecto de ley de expropiación para presentar en la Legislatura.",
+        "Oficina",
+    ),
+    (
+        "Festival solidario en el playón",
+        "Tocaron bandas de la zona; vinieron vecinos, la CTA y estudiantes. Se vendieron "
+        "empanadas para el fondo de lucha.",
+        "Playa de camiones",
+    ),
+    (
+        "Visita de la fábrica recuperada de cerámicos de Neuquén",
+        "Compañeros de FaSinPat (ex Zanón) donaron cerámicos para el baño del comedor y "
+        "ofrecieron asesoramiento para la gestión obrera.",
+        "Comedor",
+    ),
+)
+MAINTENANCE = (
+    (
+        "Reparación de la bomba de la caldera",
+        "Se cambió el sello mecánico. Quedó probada.",
+        "Sala de calderas",
+    ),
+    ("Cambio de rodamientos de la despulpadora", "Trabajo de dos turnos; línea parada.", "Cocción"),
+    ("Limpieza de la línea de envasado", "Limpieza a fondo antes de la temporada.", "Envasado"),
+    (
+        "Revisión del tablero eléctrico",
+        "Un electricista matriculado revisó el tablero y cambió dos térmicas.",
+        "Sala de máquinas",
+    ),
+    ("Soldadura del portón", "Se reforzaron las bisagras del portón principal.", GATE),
+    (
+        "Calibración de la báscula",
+        "Se calibró la báscula de camiones con pesas patrón.",
+        "Recepción",
+    ),
+)
+INCIDENTS = (
+    (
+        "Intento de robo de cables",
+        "Durante la noche cortaron un tramo del cable de alimentación del pozo de agua en el "
+        "perímetro sur. Se hizo la denuncia en la comisaría.",
+        "Perímetro sur",
+    ),
+    (
+        "Compañero lastimado en la cinta",
+        "Un compañero se cortó la mano con la cinta de selección. Primeros auxilios en la "
+        "planta y traslado al Hospital Schestakow; volvió con cinco puntos.",
+        "Lavado y selección",
+    ),
+    (
+        "Pérdida de vapor en la cocción",
+        "Se rompió una junta del cocinador; se cortó el vapor y se desalojó el sector por "
+        "precaución. Sin heridos.",
+        "Cocción",
+    ),
+    (
+        "Corte de agua de red",
+        "Sin agua de red desde las 8 h. Se trabajó con el pozo y se suspendió el lavado "
+        "hasta la tarde.",
+        "Planta",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class _Event:
+    """One thing that happened, before it is written as a logbook entry."""
+
+    happened: datetime  # local, aware
+    recorded: datetime  # when the secretary wrote it down; aware
+    category: str
+    title: str
+    text: str
+    place: str = ""
+    people: str = ""
+    attachments: tuple[AttachmentDraft, ...] = ()
+    amends: int | None = None  # the position in the list of the event it corrects
+    by_council: bool = True  # written by the council; else by whoever was on guard
+
+
+def _add_logbook(session: Session, rng: random.Random, today: date, time_zone: str) -> int:
+    """A year of the occupation logbook, up to yesterday; returns how many entries."""
+    zone = ZoneInfo(time_zone)
+    first_day = today - timedelta(days=LOGBOOK_DAYS)
+    people = sorted(find_members(session, limit=MAX_MEMBERS), key=lambda member: member.id)
+    # The council writes most entries: three founders still on the roll, where there are any.
+    founders = [m for m in people if m.join_date <= first_day and m.status is MemberStatus.ACTIVE]
+    council = rng.sample(founders, min(3, len(founders)))
+    # The story first: its amendments name their originals by position in this list.
+    events = _story(rng, first_day, zone) + _guard_shifts(rng, first_day, today, zone)
+    order = sorted(range(len(events)), key=lambda index: events[index].recorded)
+    numbers: dict[int, int] = {}
+    for index in order:
+        event = events[index]
+        day = event.happened.date()
+        author = _author(rng, council if event.by_council else [], people, day)
+        if author is None:
+            continue  # nobody on the roll that day (only in the tiniest demos)
+        amends = numbers.get(event.amends) if event.amends is not None else None
+        if event.amends is not None and amends is None:
+            continue
+        draft = EntryDraft(
+            happened_at=event.happened,
+            author_id=author.id,
+            category=event.category,
+            title=event.title,
+            text=event.text,
+            place=event.place,
+            people=event.people,
+            attachments=event.attachments,
+            amends_id=amends,
+        )
+        [numbers[index]] = add_entries(session, [draft], now=event.recorded)
+    return len(numbers)
+
+
+def _author(
+    rng: random.Random, preferred: list[Member], people: list[Member], day: date
+) -> Member | None:
+    """Someone on the roll on ``day``: one of ``preferred`` if any is, else anyone not suspended."""
+    for choices in (preferred, [m for m in people if m.status is not MemberStatus.SUSPENDED]):
+        on_roll = [member for member in choices if member.on_roll(day)]
+        if on_roll:
+            return rng.choice(on_roll)
+    return None
+
+
+def _at(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+def _guard_shifts(rng: random.Random, first_day: date, today: date, zone: ZoneInfo) -> list[_Event]:
+    """A guard shift written down every two to four days, mostly "sin novedad"."""
+    events = []
+    day = first_day + timedelta(days=rng.randint(1, 3))
+    while day < today - timedelta(days=1):
+        shift = rng.choices(list(GUARD_SHIFTS), weights=(2, 2, 5))[0]
+        start, end = GUARD_SHIFTS[shift]
+        first = (start + rng.randint(1, 3)) % 24
+        second = (first + rng.randint(2, 4)) % 24
+        template = rng.choice(GUARD_NEWS) if rng.random() < 0.25 else rng.choice(GUARD_QUIET)
+        text = template.format(
+            first=first,
+            second=second,
+            person=rng.choice(SURNAMES),
+            tons=rng.randint(18, 28),
+            thing=rng.choice(GUARD_GIFTS),
+        )
+        happened = _at(day, start, 0, zone)
+        end_day = day + timedelta(days=1) if end < start else day
+        events.append(
+            _Event(
+                happened=happened,
+                recorded=_at(end_day, end, rng.randint(5, 40), zone),
+                category="guard",
+                title=f"Turno de guardia {shift} ({start} a {end} h)",
+                text=text,
+                place=GATE,
+                by_council=False,
+            )
+        )
+        day += timedelta(days=rng.randint(2, 4))
+    return events
+
+
+def _story(rng: random.Random, first_day: date, zone: ZoneInfo) -> list[_Event]:
+    """The year's visits, notices, meetings and mishaps, spread over it."""
+    events: list[_Event] = []
+
+    def add(
+        fraction: float,
+        hour: int,
+        category: str,
+        title: str,
+        text: str,
+        place: str = "",
+        people: str = "",
+        attachments: tuple[AttachmentDraft, ...] = (),
+    ) -> int:
+        """An event at ``fraction`` of the year (a few days either way); returns its position."""
+        offset = round(fraction * (LOGBOOK_DAYS - 10)) + rng.randint(1, 5)
+        happened = _at(first_day + timedelta(days=offset), hour, rng.choice((0, 15, 30, 45)), zone)
+        recorded = happened + timedelta(minutes=rng.randint(20, 180))
+        events.append(_Event(happened, recorded, category, title, text, place, people, attachments))
+        return len(events) - 1
+
+    def officers() -> str:
+        first, second = rng.sample(SURNAMES, 2)
+        return f"{rng.choice(OFFICERS)} {first}, {rng.choice(OFFICERS)} {second} ({POLICE_STATION})"
+
+    def amend(original: int, days: int, title: str, text: str) -> None:
+        before = events[original]
+        recorded = before.recorded + timedelta(days=days, hours=rng.randint(1, 5))
+        happened = recorded - timedelta(minutes=rng.randint(5, 30))
+        events.append(
+            _Event(happened, recorded, before.category, title, text, before.place, before.people,
+                   amends=original)
+        )  # fmt: skip
+
+    # An assembly every month, and the ordinary run of a year.
+    for month in range(12):
+        title, text = MEETINGS.get(month, ORDINARY_MEETING)
+        add(month / 12, 18, "meeting", title, text, place="Comedor")
+    fractions = sorted(rng.uniform(0, 1) for _job in MAINTENANCE)
+    for (title, text, place), fraction in zip(
+        rng.sample(MAINTENANCE, len(MAINTENANCE)), fractions, strict=True
+    ):
+        add(fraction, rng.randint(8, 16), "maintenance", title, text, place=place)
+    for (title, text, place), fraction in zip(INCIDENTS, (0.2, 0.45, 0.6, 0.85), strict=True):
+        add(fraction, rng.randint(0, 23), "incident", title, text, place=place)
+    for (title, text, place), fraction in zip(MEDIA, (0.12, 0.36, 0.52, 0.78), strict=True):
+        add(fraction, rng.randint(9, 18), "media", title, text, place=place)
+    for (title, text, place), fraction in zip(SOLIDARITY, (0.1, 0.3, 0.5, 0.65, 0.9), strict=True):
+        add(fraction, rng.randint(10, 19), "solidarity", title, text, place=place)
+    for fraction, text in zip((0.05, 0.22, 0.47, 0.7, 0.95), POLICE_VISITS * 2, strict=False):
+        add(
+            fraction,
+            rng.randint(9, 23),
+            "police",
+            "Patrullero frente al portón",
+            text,
+            place=GATE,
+            people=officers(),
+        )
+
+    # The case: the former owners want the plant back; the court and the assembly answer.
+    add(
+        0.08,
+        10,
+        "owners",
+        "Abogado de los ex dueños en el portón",
+        f"Se presentó el apoderado de {FORMER_OWNER} con una escribana para «constatar el "
+        "estado del inmueble». Sin orden judicial no se le permitió el ingreso; se le ofreció "
+        "dejar constancia por escrito y se sacó una foto.",
+        place=GATE,
+        people=f"{OWNERS_LAWYER}; {NOTARY}",
+        attachments=(AttachmentDraft("foto-porton.png", _gate_photo(), "image/png"),),
+    )
+    police_visit = add(
+        0.09,
+        11,
+        "police",
+        "La policía acude por pedido de los ex dueños",
+        "Dos agentes vinieron a pedido del abogado de los ex dueños. Se les explicó que la "
+        "planta está en manos de la cooperativa con causa judicial en trámite. Labraron un "
+        "acta y se retiraron.",
+        place=GATE,
+        people=officers(),
+    )
+    amend(
+        police_visit,
+        1,
+        "Corrección: eran tres agentes",
+        "Corrige la entrada de la visita policial: eran tres agentes, no dos, en el móvil "
+        "1147. El acta quedó firmada por el compañero de guardia.",
+    )
+    notice = add(
+        0.25,
+        12,
+        "court",
+        "Cédula judicial: pedido de desalojo",
+        f"Un oficial de justicia dejó una cédula del {COURT}: la sindicatura pide el desalojo "
+        "de la planta. Plazo para contestar: cinco días. Se avisó a la abogada y al consejo.",
+        place="Oficina",
+        people=f"Oficial de justicia; {TRUSTEE}",
+        attachments=(AttachmentDraft("cedula-judicial.png", _scanned_page(), "image/png"),),
+    )
+    amend(
+        notice,
+        2,
+        "Corrección: el plazo es de diez días hábiles",
+        "Corrige la entrada de la cédula: según la abogada, el plazo para contestar es de "
+        "diez días hábiles, no cinco.",
+    )
+    add(
+        0.27,
+        17,
+        "court",
+        "Contestación presentada en el juzgado",
+        "La abogada presentó la contestación al pedido de desalojo con la lista de "
+        "compañeros y el plan de continuidad productiva.",
+        place=COURT,
+        people=OUR_LAWYER,
+    )
+    add(
+        0.4,
+        9,
+        "court",
+        "Audiencia en el juzgado",
+        "Audiencia con el juez, la sindicatura y los ex dueños. Afuera, movilización de la "
+        "cooperativa, el sindicato y vecinos. El juez pasó a resolver.",
+        place=COURT,
+        people=f"{OUR_LAWYER}; {TRUSTEE}; {OWNERS_LAWYER}",
+    )
+    add(
+        0.44,
+        13,
+        "court",
+        "El juzgado suspende el desalojo",
+        "Cédula del juzgado: se suspende el desalojo por ciento ochenta días y se autoriza "
+        "a la cooperativa a continuar la producción en custodia de los bienes.",
+        place="Oficina",
+        people="Oficial de justicia",
+    )
+    add(
+        0.62,
+        10,
+        "owners",
+        "Acreedores piden inventario",
+        "Vino el síndico con dos representantes de acreedores para hacer inventario de "
+        "máquinas. Se los acompañó en la recorrida; se firmó el inventario con "
+        "observaciones de la cooperativa.",
+        place="Planta",
+        people=f"{TRUSTEE}; representantes de acreedores",
+    )
+    add(
+        0.8,
+        11,
+        "other",
+        "Proyecto de expropiación en la Legislatura",
+        "Diputados provinciales presentaron el proyecto de ley de expropiación del inmueble "
+        "y las máquinas a favor de la cooperativa. Viajó una delegación a Mendoza.",
+        place="Legislatura de Mendoza",
+    )
+    return events
+
+
+def _png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int]]) -> bytes:
+    """A valid RGB PNG image drawn by ``pixel(x, y)``, without any imaging library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(
+        b"\x00" + bytes(value for x in range(width) for value in pixel(x, y)) for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _gate_photo() -> bytes:
+    """A small "photo" of the gate: sky, wall, the gate's bars and a red banner."""
+
+    def pixel(x: int, y: int) -> tuple[int, int, int]:
+        if y < 20:
+            return (120 + y * 3, 170 + y * 2, 230)  # sky
+        if 24 <= y < 30 and 10 <= x < 86:
+            return (200, 30, 40)  # the cooperative's banner
+        if y >= 34 and 28 <= x < 68:
+            return (40, 40, 45) if x % 5 == 0 else (90, 95, 100)  # the gate's bars
+        return (170, 160, 150)  # wall
+
+    return _png(96, 64, pixel)
+
+
+def _scanned_page() -> bytes:
+    """A small "scan" of a court notice: paper, lines of type, a round stamp."""
+
+    def pixel(x: int, y: int) -> tuple[int, int, int]:
+        if (x - 48) ** 2 + (y - 100) ** 2 in range(90, 140):
+            return (60, 70, 160)  # the court's stamp
+        if 8 <= x < 56 and y % 8 in (4, 5) and 12 <= y < 90 and (x + y) % 11:
+            return (50, 50, 50)  # lines of type
+        return (245, 243, 235)  # paper
+
+    return _png(64, 120, pixel)

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -50,10 +50,14 @@ def open_store(db_path: Path, demo: bool) -> tuple[Database, str]:
     Returns the database and a message to show (why no demo was added), if any.
     """
     # Load the pages' modules here, so the UI thread does not pay for them.
+    import ui.logbook.page
     import ui.members.page
     import ui.settings_page  # noqa: F401
     from obrero import demo as demo_factory
+    from obrero.logbook.chain import qr_modules
     from obrero.store.database import open_database
+
+    qr_modules("")  # loads the QR encoder for the logbook's chain head, off the UI thread
 
     db = open_database(db_path)
     note = ""
@@ -88,7 +92,7 @@ class Startup(QObject):
         if note:
             QMessageBox.warning(self.window, _("No demo data added"), note)
         if self.db.read(profiles.get_profile) is not None:
-            self.window.attach(self.db)
+            self._attach()
             return
         # First run: the profile comes first; without it there is nothing to head documents.
         self.profile_dialog = ProfileDialog(self.db, first_run=True, parent=self.window)
@@ -100,9 +104,15 @@ class Startup(QObject):
         self.profile_dialog.deleteLater()
         self.profile_dialog = None
         if result == QDialog.DialogCode.Accepted:
-            self.window.attach(self.db)
+            self._attach()
         else:
             self.window.close()
+
+    def _attach(self) -> None:
+        """Put in the pages, then check the logbook chain behind them."""
+        assert self.db is not None
+        self.window.attach(self.db)
+        self.window.check_chain()
 
     def _failed(self, error: Exception) -> None:
         message = error.message if isinstance(error, ObreroError) else str(error)
@@ -111,6 +121,9 @@ class Startup(QObject):
         self.window.close()
 
     def close(self) -> None:
+        # Background work (the chain check, thumbnails) ends before the database closes.
+        self.window.stop_chain_check()
+        QThreadPool.globalInstance().waitForDone(30_000)
         if self.db is not None:
             self.db.close()
 

@@ -7,19 +7,24 @@ there (by then the opening thread has already loaded them).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,10 +32,11 @@ import obrero
 from obrero.i18n import N_, _
 
 if TYPE_CHECKING:
+    from obrero.logbook.chain import ChainReport
     from obrero.store.database import Database
 
 # The areas that exist so far, in sidebar order. An area is listed only once built.
-AREAS = (("members", N_("Members")), ("settings", N_("Settings")))
+AREAS = (("members", N_("Members")), ("logbook", N_("Logbook")), ("settings", N_("Settings")))
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +45,8 @@ class MainWindow(QMainWindow):
         self._db: Database | None = None
         self._apply_language = apply_language
         self._factory_name = ""
+        self._chain: ChainReport | Exception | None = None  # the last check, if any
+        self._stopping = threading.Event()  # the window closes: stop the chain check
         self.pages: dict[str, QWidget] = {}
         self._build()
         self.retranslate()
@@ -64,13 +72,35 @@ class MainWindow(QMainWindow):
         self.sidebar.setEnabled(False)
         self.sidebar.currentRowChanged.connect(self._show_row)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        column = QVBoxLayout(central)
+        column.addWidget(self._build_banner())
+        layout = QHBoxLayout()
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
+        column.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.location = QLabel()
         self.statusBar().addPermanentWidget(self.location)
         self._build_menus()
+
+    def _build_banner(self) -> QFrame:
+        """A red band above every page, shown when the logbook chain does not verify."""
+        self.banner = QFrame()
+        self.banner.setObjectName("chainBanner")
+        self.banner.setStyleSheet(
+            "#chainBanner { background: #b00020; border-radius: 4px; }"
+            "#chainBanner QLabel { color: white; font-weight: bold; }"
+        )
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.banner_button = QPushButton()
+        self.banner_button.clicked.connect(self._show_broken_entry)
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addWidget(self.banner_text, 1)
+        row.addWidget(self.banner_button)
+        self.banner.hide()
+        return self.banner
 
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
@@ -84,6 +114,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, k=key: self.show_area(k))
             self.records_menu.addAction(action)
             self.area_actions.append(action)
+        self.records_menu.addSeparator()
+        self.new_entry_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
+        self.new_entry_action.triggered.connect(self.new_logbook_entry)
+        self.records_menu.addAction(self.new_entry_action)
         self.records_menu.addSeparator()
         self.profile_action = QAction(self)
         self.profile_action.triggered.connect(self.edit_profile)
@@ -99,6 +133,7 @@ class MainWindow(QMainWindow):
     def attach(self, db: Database) -> None:
         """Put in the areas' pages, now that the database is open."""
         from obrero import profile as profiles
+        from ui.logbook.page import LogbookPage
         from ui.members.page import MembersPage
         from ui.settings_page import SettingsPage
 
@@ -108,7 +143,14 @@ class MainWindow(QMainWindow):
         settings_page = SettingsPage(db, self._apply_language)
         settings_page.profile_requested.connect(self.edit_profile)
         settings_page.audit_requested.connect(self.show_audit)
-        self.pages = {"members": MembersPage(db), "settings": settings_page}
+        logbook_page = LogbookPage(db)
+        logbook_page.chain_checked.connect(self.show_chain_report)
+        logbook_page.entry_saved.connect(self._entry_saved)
+        self.pages = {
+            "members": MembersPage(db),
+            "logbook": logbook_page,
+            "settings": settings_page,
+        }
         for key, _label in AREAS:
             self.stack.addWidget(self.pages[key])
         self.sidebar.setEnabled(True)
@@ -119,6 +161,75 @@ class MainWindow(QMainWindow):
 
     def is_attached(self) -> bool:
         return self._db is not None
+
+    # -- the logbook chain ---------------------------------------------------------
+    def check_chain(self) -> None:
+        """Verify the logbook chain off the UI thread; the banner shows if it is broken."""
+        from ui.logbook.chain_view import verify_in_background
+
+        if self._db is None:
+            return
+        self._stopping.clear()
+        verify_in_background(
+            self._db, self._chain_answer, self._chain_answer, self._stopping.is_set
+        )
+
+    def stop_chain_check(self) -> None:
+        """Make a running check give up (within a thousand entries): the program is closing."""
+        self._stopping.set()
+
+    def _chain_answer(self, outcome: ChainReport | Exception) -> None:
+        from ui.logbook.chain_view import CancelledError
+
+        # The window may have been closed meanwhile (and the check given up).
+        if shiboken6.isValid(self) and not isinstance(outcome, CancelledError):
+            self.show_chain_report(outcome)
+
+    def show_chain_report(self, outcome: ChainReport | Exception) -> None:
+        """Show the banner for a broken chain (or one that could not be read); hide it else."""
+        self._chain = outcome
+        broken = isinstance(outcome, Exception) or not outcome.intact
+        self.banner.setVisible(broken)
+        self._retranslate_banner()
+
+    def chain_report(self) -> ChainReport | Exception | None:
+        return self._chain
+
+    def _retranslate_banner(self) -> None:
+        from ui.logbook.chain_view import broken_text
+
+        outcome = self._chain
+        if outcome is None:
+            return
+        if isinstance(outcome, Exception):
+            self.banner_text.setText(
+                _("The logbook chain could not be checked: {error}").format(
+                    error=getattr(outcome, "message", None) or outcome
+                )
+            )
+            self.banner_button.hide()
+        elif not outcome.intact:
+            self.banner_text.setText(broken_text(outcome))
+            self.banner_button.setText(_("Show entry {number}").format(number=outcome.first_broken))
+            self.banner_button.show()
+
+    def _show_broken_entry(self) -> None:
+        outcome = self._chain
+        if outcome is None or isinstance(outcome, Exception) or outcome.first_broken is None:
+            return
+        self.show_area("logbook")
+        self.pages["logbook"].show_entry(outcome.first_broken)
+
+    def new_logbook_entry(self) -> None:
+        """Ctrl+L from any page: write a logbook entry without leaving the page."""
+        page = self.pages.get("logbook")
+        if page is not None:
+            page.new_entry()
+
+    def _entry_saved(self, entry) -> None:
+        self.statusBar().showMessage(
+            _("Logbook entry {number} saved.").format(number=entry.number), 8000
+        )
 
     def _show_row(self, row: int) -> None:
         if self.pages and row >= 0:
@@ -136,10 +247,16 @@ class MainWindow(QMainWindow):
         self.records_menu.setTitle(_("&Records"))
         self.profile_action.setText(_("Factory &profile…"))
         self.audit_action.setText(_("Audit &trail…"))
+        self.new_entry_action.setText(_("New logbook &entry…"))
         self.help_menu.setTitle(_("&Help"))
         self.about_action.setText(_("&About Obrero"))
         if self._db is not None:
             self.location.setText(_("Database: {path}").format(path=self._db.path))
+        self._retranslate_banner()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_chain_check()
+        super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -11,7 +11,7 @@ later hash too is caught by comparing the head with a copy kept elsewhere
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,11 +57,17 @@ def canonical(
     """The entry's bytes that its hash seals (times as :func:`utc_stamp` gives them)."""
     fields = [
         str(number), happened_at, recorded_at, str(author_id), category, title, text, place,
-        people, "" if amends is None else str(amends), str(len(attachments)),
+        people, "" if amends is None else str(amends),
     ]  # fmt: skip
+    return FORMAT + b"".join(map(_netstring, fields)) + canonical_attachments(attachments)
+
+
+def canonical_attachments(attachments: Sequence[AttachmentSeal]) -> bytes:
+    """The end of :func:`canonical`: how many attachments, then each one's seal."""
+    fields = [str(len(attachments))]
     for seal in attachments:
         fields += [seal.filename, seal.media_type, str(seal.size), seal.sha256]
-    return FORMAT + b"".join(_netstring(field) for field in fields)
+    return b"".join(map(_netstring, fields))
 
 
 def link(previous_hash: str, entry_bytes: bytes) -> str:
@@ -84,22 +90,39 @@ class ChainReport:
     reason: str = ""  # "hash" or "attachment": what did not match
 
 
+# Each field as stored, in bytes (CAST AS BLOB): no decoding to str and encoding back.
 _ENTRIES = (
-    "SELECT id, happened_at, recorded_at, author_id, category, title, text, place, people, "
-    "amends_id, hash FROM logbook_entry ORDER BY id"
+    "SELECT id, CAST(happened_at AS BLOB), CAST(recorded_at AS BLOB), CAST(author_id AS BLOB), "
+    "CAST(category AS BLOB), CAST(title AS BLOB), CAST(text AS BLOB), CAST(place AS BLOB), "
+    "CAST(people AS BLOB), CAST(coalesce(amends_id, '') AS BLOB), hash "
+    "FROM logbook_entry ORDER BY id"
 )
 _ATTACHMENTS = (
     "SELECT entry_id, filename, media_type, size, sha256, data FROM logbook_attachment "
     "ORDER BY entry_id, position"
 )
+# canonical() of a stored entry up to its attachments: each "%d:%b," is a netstring.
+_STORED = FORMAT + b"%d:%b," * 10
+_NO_ATTACHMENTS = _netstring("0")
 
 
-def _stored_stamp(raw: str) -> str:
-    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff"; entries are sealed to the second.
-    return f"{raw[:10]}T{raw[11:19]}Z"
+def _stored_canonical(
+    number: int, happened: bytes, recorded: bytes, author: bytes, category: bytes,
+    title: bytes, text: bytes, place: bytes, people: bytes, amends: bytes,
+) -> bytes:  # fmt: skip
+    """:func:`canonical` up to the attachments, from an entry's stored bytes (see _ENTRIES)."""
+    key = b"%d" % number
+    # The times as utc_stamp() writes them: SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff".
+    happened = happened[:10] + b"T" + happened[11:19] + b"Z"
+    recorded = recorded[:10] + b"T" + recorded[11:19] + b"Z"
+    return _STORED % (
+        len(key), key, len(happened), happened, len(recorded), recorded, len(author), author,
+        len(category), category, len(title), title, len(text), text, len(place), place,
+        len(people), people, len(amends), amends,
+    )  # fmt: skip
 
 
-def _attachments_by_entry(session: Session) -> Iterable[tuple[int, list[tuple]]]:
+def _attachments_by_entry(session: Session) -> Iterator[tuple[int, list[tuple]]]:
     """(entry number, its attachment rows) for each entry that has any, in order."""
     current: int | None = None
     rows: list[tuple] = []
@@ -113,36 +136,69 @@ def _attachments_by_entry(session: Session) -> Iterable[tuple[int, list[tuple]]]
         yield current, rows
 
 
+def _sealed_attachments(rows: list[tuple]) -> bytes | None:
+    """The attachments' part of canonical(), or None when some bytes do not match their seal."""
+    seals = []
+    for _entry, filename, media_type, size, sha256, data in rows:
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+            return None
+        seals.append(AttachmentSeal(filename, media_type, size, sha256))
+    return canonical_attachments(seals)
+
+
 def verify_chain(session: Session, progress: Callable[[int], None] | None = None) -> ChainReport:
     """Recompute every hash from the stored fields and attachment bytes.
 
-    ``progress(n)`` is called every thousand entries, for a progress bar.
+    ``progress(n)`` is called every thousand entries, for a progress bar. The loop builds
+    the same bytes as :func:`canonical` straight from the stored bytes, because it runs
+    over every entry each time the program starts.
     """
-    previous = GENESIS
+    sha256 = hashlib.sha256
+    previous = bytes.fromhex(GENESIS)
     count = 0
-    attachments = iter(_attachments_by_entry(session))
+    attachments = _attachments_by_entry(session)
     pending = next(attachments, None)
-    for row in session.connection().exec_driver_sql(_ENTRIES).fetchall():
-        number = row[0]
-        seals: list[AttachmentSeal] = []
-        if pending is not None and pending[0] == number:
-            for _entry, filename, media_type, size, sha256, data in pending[1]:
-                if hashlib.sha256(data).hexdigest() != sha256 or len(data) != size:
-                    return ChainReport(False, count, previous, number, "attachment")
-                seals.append(AttachmentSeal(filename, media_type, size, sha256))
-            pending = next(attachments, None)
-        entry_bytes = canonical(
-            number, _stored_stamp(row[1]), _stored_stamp(row[2]), row[3], row[4], row[5],
-            row[6], row[7], row[8], row[9], seals,
-        )  # fmt: skip
-        expected = link(previous, entry_bytes)
-        if expected != row[10]:
-            return ChainReport(False, count, previous, number, "hash")
-        previous = expected
-        count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(count)
-    return ChainReport(True, count, previous)
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_ENTRIES)
+        for row in cursor:
+            number = row[0]
+            tail = _NO_ATTACHMENTS
+            while pending is not None and pending[0] < number:  # of no entry: not sealed
+                pending = next(attachments, None)
+            if pending is not None and pending[0] == number:
+                tail = _sealed_attachments(pending[1])
+                if tail is None:
+                    return ChainReport(False, count, previous.hex(), number, "attachment")
+                pending = next(attachments, None)
+            entry_bytes = _stored_canonical(*row[:10])
+            digest = sha256(previous + entry_bytes + tail).digest()
+            if digest.hex() != row[10]:
+                return ChainReport(False, count, previous.hex(), number, "hash")
+            previous = digest
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+    finally:
+        cursor.close()
+        attachments.close()
+    return ChainReport(True, count, previous.hex())
+
+
+def stored_head(session: Session) -> tuple[int, str]:
+    """How many entries there are and the hash of the last one, as stored (not recomputed).
+
+    An empty logbook gives ``(0, GENESIS)``, like :func:`verify_chain`.
+    """
+    count, last = (
+        session.connection()
+        .exec_driver_sql(
+            "SELECT count(*), (SELECT hash FROM logbook_entry ORDER BY id DESC LIMIT 1) "
+            "FROM logbook_entry"
+        )
+        .one()
+    )
+    return count, last or GENESIS
 
 
 def head_text(count: int, entry_hash: str) -> str:

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import mimetypes
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, column, func, select, table
+from sqlalchemy import Select, column, func, insert, select, table
 from sqlalchemy.orm import Session
 
 from obrero.errors import NotFound, ValidationError, ValidationErrors
 from obrero.i18n import N_, _
-from obrero.i18n.formatting import date_placeholder, format_date, parse_date
+from obrero.i18n.formatting import date_placeholder, format_date, format_number, parse_date
 from obrero.logbook.chain import GENESIS, AttachmentSeal, canonical, link, utc_stamp
 from obrero.members import is_on_roll
 from obrero.store.models import LogbookAttachmentRow, LogbookEntryRow, MemberRow
@@ -169,7 +172,8 @@ def happened_at_from_form(day_text: str, time_text: str, time_zone: str) -> date
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _validate(session: Session, draft: EntryDraft, now: datetime) -> None:
+def _validate(session: Session, draft: EntryDraft, now: datetime, batch: range = range(0)) -> None:
+    """Refuse a draft with every wrong field named; ``batch``: numbers added with it."""
     errors: list[ValidationError] = []
     if draft.happened_at.tzinfo is None:
         raise ValueError("happened_at must be timezone-aware")
@@ -185,7 +189,11 @@ def _validate(session: Session, draft: EntryDraft, now: datetime) -> None:
         errors.append(ValidationError("title", _("The title is too long.")))
     errors += _author_errors(session, draft)
     errors += _attachment_errors(draft.attachments)
-    if draft.amends_id is not None and session.get(LogbookEntryRow, draft.amends_id) is None:
+    if (
+        draft.amends_id is not None
+        and draft.amends_id not in batch
+        and session.get(LogbookEntryRow, draft.amends_id) is None
+    ):
         errors.append(
             ValidationError(
                 "amends_id",
@@ -236,12 +244,17 @@ def _attachment_errors(attachments: tuple[AttachmentDraft, ...]) -> list[Validat
                     "attachments",
                     _("{name} is {size} MB; an attachment can be at most {most} MB.").format(
                         name=attachment.filename,
-                        size=f"{len(attachment.data) / 1024 / 1024:.1f}",
-                        most=MAX_ATTACHMENT_BYTES // 1024 // 1024,
+                        size=_megabytes(len(attachment.data)),
+                        most=_megabytes(MAX_ATTACHMENT_BYTES),
                     ),
                 )
             )
     return errors
+
+
+def _megabytes(size: int) -> str:
+    """``size`` bytes in MB for a message, rounded up: just over 10 MB is "10.1", not "10.0"."""
+    return format_number(Decimal(math.ceil(size * 10 / 1024 / 1024)) / 10)
 
 
 def _clean_filename(name: str) -> str:
@@ -249,8 +262,9 @@ def _clean_filename(name: str) -> str:
     return base[:255] or "adjunto"
 
 
-def _media_type(attachment: AttachmentDraft) -> str:
-    guessed, _encoding = mimetypes.guess_type(attachment.filename)
+def _media_type(attachment: AttachmentDraft, filename: str) -> str:
+    """The given media type, or one guessed from the (cleaned) file name."""
+    guessed, _encoding = mimetypes.guess_type(filename)
     return attachment.media_type or guessed or "application/octet-stream"
 
 
@@ -261,24 +275,59 @@ def _last_hash(session: Session) -> str:
 
 def add_entry(session: Session, draft: EntryDraft, now: datetime | None = None) -> Entry:
     """Append an entry, sealed to the one before it. Amend an earlier one with ``amends_id``."""
+    [number] = add_entries(session, [draft], now)
+    return get_entry(session, number)
+
+
+def add_entries(
+    session: Session, drafts: Iterable[EntryDraft], now: datetime | None = None
+) -> list[int]:
+    """Append several entries in order, each sealed to the one before; returns their numbers.
+
+    The same hashes as adding them one by one at ``now``, written in one go (for the demo,
+    imports and benchmarks). Every draft is checked before anything is written; a draft
+    may amend one earlier in the same batch.
+    """
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    _validate(session, draft, now)
-    number = (session.scalar(select(func.max(LogbookEntryRow.id))) or 0) + 1
-    happened = draft.happened_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     recorded = now.replace(tzinfo=None, microsecond=0)
-    rows = [
-        LogbookAttachmentRow(
-            entry_id=number,
-            position=position,
-            filename=_clean_filename(attachment.filename),
-            media_type=_media_type(attachment),
-            size=len(attachment.data),
-            sha256=hashlib.sha256(attachment.data).hexdigest(),
-            data=attachment.data,
+    first = (session.scalar(select(func.max(LogbookEntryRow.id))) or 0) + 1
+    previous = _last_hash(session)
+    entries: list[dict[str, object]] = []
+    attachments: list[dict[str, object]] = []
+    for number, draft in enumerate(drafts, start=first):
+        _validate(session, draft, now, batch=range(first, number))
+        entry, entry_attachments = _sealed_rows(number, draft, recorded, previous)
+        previous = entry["hash"]
+        entries.append(entry)
+        attachments += entry_attachments
+    if entries:
+        session.execute(insert(LogbookEntryRow), entries)
+    if attachments:
+        session.execute(insert(LogbookAttachmentRow), attachments)
+    return list(range(first, first + len(entries)))
+
+
+def _sealed_rows(
+    number: int, draft: EntryDraft, recorded: datetime, previous_hash: str
+) -> tuple[dict, list[dict]]:
+    """The entry's row (its hash chained to ``previous_hash``) and its attachments' rows."""
+    happened = draft.happened_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    attachments = []
+    for position, attachment in enumerate(draft.attachments):
+        filename = _clean_filename(attachment.filename)
+        attachments.append(
+            {
+                "entry_id": number,
+                "position": position,
+                "filename": filename,
+                "media_type": _media_type(attachment, filename),
+                "size": len(attachment.data),
+                "sha256": hashlib.sha256(attachment.data).hexdigest(),
+                "data": attachment.data,
+            }
         )
-        for position, attachment in enumerate(draft.attachments)
-    ]
-    fields = {
+    entry = {
+        "id": number,
         "happened_at": happened,
         "recorded_at": recorded,
         "author_id": draft.author_id,
@@ -294,19 +343,19 @@ def add_entry(session: Session, draft: EntryDraft, now: datetime | None = None) 
         utc_stamp(happened),
         utc_stamp(recorded),
         draft.author_id,
-        fields["category"],
-        fields["title"],
-        fields["text"],
-        fields["place"],
-        fields["people"],
+        entry["category"],
+        entry["title"],
+        entry["text"],
+        entry["place"],
+        entry["people"],
         draft.amends_id,
-        [AttachmentSeal(r.filename, r.media_type, r.size, r.sha256) for r in rows],
+        [
+            AttachmentSeal(row["filename"], row["media_type"], row["size"], row["sha256"])
+            for row in attachments
+        ],
     )
-    session.add(LogbookEntryRow(id=number, hash=link(_last_hash(session), sealed), **fields))
-    session.flush()
-    session.add_all(rows)
-    session.flush()
-    return get_entry(session, number)
+    entry["hash"] = link(previous_hash, sealed)
+    return entry, attachments
 
 
 # -- reading ---------------------------------------------------------------------------------

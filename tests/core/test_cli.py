@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from obrero import cli, members
 from obrero.audit import audit_entries
 from obrero.i18n import current_language
 from obrero.i18n.formatting import format_date, format_datetime
+from obrero.logbook.chain import head_code
 from obrero.store.database import open_database
 
 ZONE = "America/Argentina/Mendoza"
@@ -142,6 +144,7 @@ def test_demo_fills_a_new_database(tmp_path, capsys):
     assert (code, err) == (0, "")
     assert "La Tomatera" in out
     assert "12 members:" in out
+    assert re.search(r"^\d{3} occupation logbook entries over the last year\.$", out, re.M)
     assert str(path) in out
     assert member_count(path) == 12
 
@@ -353,3 +356,182 @@ def test_starting_the_window_does_not_load_the_store_first():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- logbook ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def logbook_db(tmp_path: Path) -> Path:
+    """A database with five logbook entries; entry 2 carries a photo."""
+    from datetime import UTC, datetime, timedelta
+
+    from obrero.logbook.entries import AttachmentDraft, EntryDraft, add_entries
+
+    path = tmp_path / "logbook.sqlite3"
+    database = open_database(path)
+    try:
+        author = database.write(
+            members.add_member, members.MemberDraft("Ana Pérez", "30.111.222", date(2025, 1, 1))
+        )
+        start = datetime(2026, 3, 1, 13, 0, tzinfo=UTC)
+        drafts = [
+            EntryDraft(
+                happened_at=start + timedelta(days=n),
+                author_id=author.id,
+                category="guard",
+                title=f"Turno de guardia {n + 1}",
+                attachments=(AttachmentDraft("porton.png", b"\x89PNG" * 50),) if n == 1 else (),
+            )
+            for n in range(5)
+        ]
+        database.write(add_entries, drafts)
+    finally:
+        database.close()
+    return path
+
+
+def stored_hashes(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        return [row[0] for row in connection.execute("SELECT hash FROM logbook_entry ORDER BY id")]
+
+
+def tamper(path: Path, statement: str) -> None:
+    with closing(sqlite3.connect(path)) as connection:
+        for table in ("logbook_entry", "logbook_attachment"):
+            connection.execute(f"DROP TRIGGER forbid_{table}_update")
+            connection.execute(f"DROP TRIGGER forbid_{table}_delete")
+        connection.execute(statement)
+        connection.commit()
+
+
+def test_logbook_commands_have_help(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "logbook" in out
+
+    code, out, _ = run(capsys, "logbook", "--help")
+    assert code == 0
+    assert "usage: obrero logbook" in out
+    assert "verify" in out and "head" in out
+
+    for command in ("verify", "head"):
+        code, out, _ = run(capsys, "logbook", command, "--help")
+        assert code == 0
+        assert f"usage: obrero logbook {command}" in out
+        assert "--db" in out
+
+
+def test_logbook_needs_a_subcommand(capsys):
+    code, _, err = run(capsys, "logbook")
+
+    assert code == 2
+    assert "obrero logbook: error:" in err
+
+
+def test_logbook_verify_an_intact_chain(logbook_db, capsys):
+    head = stored_hashes(logbook_db)[-1]
+
+    code, out, err = run(capsys, "logbook", "verify", "--db", str(logbook_db))
+
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "The logbook chain is intact: 5 entries.",
+        f"Head hash: {head}",
+        f"Head code: {head_code(head)}",
+    ]
+
+
+def test_logbook_verify_names_the_changed_entry(logbook_db, capsys):
+    hashes = stored_hashes(logbook_db)
+    tamper(logbook_db, "UPDATE logbook_entry SET title = 'Sin novedad' WHERE id = 3")
+
+    code, out, _ = run(capsys, "logbook", "verify", "--db", str(logbook_db))
+
+    assert code == 1
+    assert out.splitlines() == [
+        "The logbook chain is broken at entry 3: "
+        "its hash does not match its contents and the entry before it.",
+        f"The 2 entries before it match; the hash of the last one is {hashes[1]}.",
+    ]
+
+
+def test_logbook_verify_names_the_entry_of_a_changed_attachment(logbook_db, capsys):
+    tamper(logbook_db, "UPDATE logbook_attachment SET data = zeroblob(200)")
+
+    code, out, _ = run(capsys, "logbook", "verify", "--db", str(logbook_db))
+
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "The logbook chain is broken at entry 2: "
+        "the bytes of one of its attachments do not match their SHA-256."
+    )
+    assert out.splitlines()[1].startswith("The 1 entry before it matches; its hash is ")
+
+
+def test_logbook_verify_names_the_entry_after_a_deleted_one(logbook_db, capsys):
+    tamper(logbook_db, "DELETE FROM logbook_entry WHERE id = 1")
+
+    code, out, _ = run(capsys, "logbook", "verify", "--db", str(logbook_db))
+
+    assert code == 1
+    assert out.splitlines() == [
+        "The logbook chain is broken at entry 2: "
+        "its hash does not match its contents and the entry before it."
+    ]
+
+
+def test_logbook_head_prints_count_hash_and_code(logbook_db, capsys):
+    head = stored_hashes(logbook_db)[-1]
+
+    code, out, _ = run(capsys, "--db", str(logbook_db), "logbook", "head")
+
+    assert code == 0
+    assert out.splitlines() == ["5 entries.", f"Head hash: {head}", f"Head code: {head_code(head)}"]
+    assert re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){4}", head_code(head))
+
+
+def test_logbook_db_may_come_between_the_commands(logbook_db, capsys):
+    code, out, _ = run(capsys, "logbook", "--db", str(logbook_db), "verify")
+
+    assert code == 0
+    assert out.startswith("The logbook chain is intact: 5 entries.")
+
+
+def test_logbook_of_an_empty_database(tmp_path, capsys):
+    path = tmp_path / "empty.sqlite3"
+    assert run(capsys, "init", "--db", str(path))[0] == 0
+
+    code, out, _ = run(capsys, "logbook", "verify", "--db", str(path))
+    assert code == 0
+    assert out.splitlines() == [
+        "The logbook chain is intact: 0 entries.",
+        "The logbook has no entries yet; there is no head to copy.",
+    ]
+
+    code, out, _ = run(capsys, "logbook", "head", "--db", str(path))
+    assert code == 0
+    assert out.splitlines()[0] == "0 entries."
+
+
+@pytest.mark.parametrize("command", ["verify", "head"])
+def test_logbook_of_a_missing_file_is_an_error_and_creates_nothing(tmp_path, capsys, command):
+    path = tmp_path / "missing.sqlite3"
+
+    code, out, err = run(capsys, "logbook", command, "--db", str(path))
+
+    assert code == 2
+    assert out == ""
+    assert err == f"There is no database at {path}.\n"
+    assert not path.exists()
+
+
+def test_logbook_refuses_a_file_that_is_not_a_database(tmp_path, capsys):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("shopping list\n" * 20)
+
+    code, out, err = run(capsys, "logbook", "verify", "--db", str(path))
+
+    assert (code, out) == (2, "")
+    assert "not an Obrero database" in err
+    assert "Traceback" not in err

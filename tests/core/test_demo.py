@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from dataclasses import astuple, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from obrero import demo, members, profile
 from obrero.audit import count_audit_entries
 from obrero.errors import ObreroError, ValidationError
+from obrero.logbook.chain import verify_chain
+from obrero.logbook.entries import (
+    CATEGORIES,
+    Entry,
+    EntryFilter,
+    attachment_data,
+    count_entries,
+    find_entries,
+)
 from obrero.members import MemberStatus
 from obrero.store.database import Database, open_database
 
@@ -21,6 +34,12 @@ DNI = re.compile(r"\d{2}\.\d{3}\.\d{3}")
 
 def build(db: Database, **options: object) -> demo.DemoSummary:
     return db.write(demo.build_demo, today=TODAY, **options)
+
+
+def logbook(db: Database) -> list[Entry]:
+    """Every logbook entry, by number."""
+    found = db.read(find_entries, limit=10_000)
+    return sorted(found, key=lambda entry: entry.number)
 
 
 def roll(db: Database) -> list[members.Member]:
@@ -140,9 +159,12 @@ def test_some_left_one_or_two_suspended_and_dates_agree(db):
 
 def test_demo_is_written_through_the_services_so_the_trail_shows_it(db):
     summary = build(db)
+    attachments = sum(len(entry.attachments) for entry in logbook(db))
 
-    # One entry per member added, one per leave or suspension, one for the profile.
+    # One entry per member added, one per leave or suspension, one for the profile,
+    # one per logbook entry and one per attachment.
     expected = summary.members + summary.left + summary.suspended + 1
+    expected += summary.logbook_entries + attachments
     assert db.read(count_audit_entries) == expected
 
 
@@ -150,6 +172,9 @@ def test_a_small_demo(db):
     summary = build(db, members=1, years=1)
 
     assert (summary.members, summary.active, summary.left, summary.suspended) == (1, 1, 0, 0)
+    assert summary.logbook_entries > 100
+    assert {entry.author_id for entry in logbook(db)} == {1}
+    assert db.read(verify_chain).intact
 
 
 @pytest.mark.parametrize(
@@ -189,3 +214,125 @@ def test_refuses_a_database_with_a_profile_and_changes_nothing(db):
 
     assert db.read(profile.get_profile) == real
     assert db.read(members.count_members) == 0
+
+
+# --- the occupation logbook -------------------------------------------------------------------
+
+
+def local_day(entry: Entry, time_zone: str) -> date:
+    return entry.happened_at.astimezone(ZoneInfo(time_zone)).date()
+
+
+def test_logbook_covers_the_last_year_and_its_chain_is_intact(db):
+    summary = build(db)
+    entries = logbook(db)
+    zone = summary.profile.time_zone
+
+    assert summary.logbook_entries == len(entries) == db.read(count_entries)
+    assert 120 <= len(entries) <= 250
+    assert [entry.number for entry in entries] == list(range(1, len(entries) + 1))
+    days = [local_day(entry, zone) for entry in entries]
+    assert TODAY - timedelta(days=366) < min(days) < TODAY - timedelta(days=350)
+    assert TODAY - timedelta(days=20) < max(days) < TODAY
+    # Written down in order, each after it happened; the chain seals them all.
+    assert all(e.happened_at <= e.recorded_at for e in entries)
+    assert [e.recorded_at for e in entries] == sorted(e.recorded_at for e in entries)
+    end = datetime.combine(TODAY, time(23, 59), tzinfo=ZoneInfo(zone))
+    assert max(e.recorded_at for e in entries) < end
+    assert db.read(verify_chain).count == len(entries)
+    assert db.read(verify_chain).intact
+
+
+def test_logbook_tells_the_occupation_in_spanish(db):
+    build(db)
+    entries = logbook(db)
+
+    assert {entry.category for entry in entries} == set(CATEGORIES)
+    guard = [entry for entry in entries if entry.category == "guard"]
+    assert len(guard) >= 80  # a shift written down every few days
+    gaps = [(b.happened_at - a.happened_at).days for a, b in pairwise(guard)]
+    assert max(gaps) <= 4
+    assert any("cédula" in entry.title.lower() for entry in entries)
+    assert any("Comisaría" in entry.people for entry in entries)
+    assert all(entry.title and entry.text for entry in entries)
+    # Accents ignored: "policia" finds "policía" in the demo's texts.
+    found = db.read(find_entries, EntryFilter(search="policia"), limit=1000)
+    assert any(entry.category == "police" for entry in found)
+
+
+def test_logbook_authors_were_on_the_roll_that_day(db):
+    summary = build(db)
+    people = {member.id: member for member in roll(db)}
+
+    for entry in logbook(db):
+        author = people[entry.author_id]
+        assert author.on_roll(local_day(entry, summary.profile.time_zone)), entry.number
+        assert author.status is not MemberStatus.SUSPENDED
+        assert entry.author_name == author.full_name
+
+
+def test_logbook_has_amendments_shown_with_their_originals(db):
+    build(db)
+    entries = {entry.number: entry for entry in logbook(db)}
+
+    amendments = [entry for entry in entries.values() if entry.amends_id is not None]
+    assert len(amendments) >= 2
+    for amendment in amendments:
+        original = entries[amendment.amends_id]
+        assert original.number < amendment.number
+        assert amendment.number in original.amended_by
+        assert amendment.title.startswith("Corrección")
+        assert original.category == amendment.category
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, after checking every chunk's CRC and the pixel data."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, chunks = 8, {}
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length : position + 12 + length])
+        assert crc == zlib.crc32(kind + body), kind
+        chunks[kind] = body
+        position += 12 + length
+    assert list(chunks)[-1] == b"IEND"
+    width, height, depth, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert (depth, color) == (8, 2)  # 8-bit RGB
+    assert len(zlib.decompress(chunks[b"IDAT"])) == height * (1 + 3 * width)
+    return width, height
+
+
+def test_logbook_photos_are_small_valid_pngs(db):
+    build(db)
+    attached = [entry for entry in logbook(db) if entry.attachments]
+
+    assert 1 <= len(attached) <= 3
+    for entry in attached:
+        for attachment in entry.attachments:
+            data = db.read(attachment_data, attachment.id)
+            assert attachment.media_type == "image/png"
+            assert attachment.filename.endswith(".png")
+            assert len(data) == attachment.size < 20_000
+            width, height = png_size(data)
+            assert 16 <= width <= 200 and 16 <= height <= 200
+
+
+def test_logbook_is_the_same_for_the_same_seed_and_follows_today(tmp_path):
+    def entries(path: Path, today: date) -> list[Entry]:
+        database = open_database(path)
+        try:
+            database.write(demo.build_demo, seed=5, today=today)
+            return logbook(database)
+        finally:
+            database.close()
+
+    first = entries(tmp_path / "a.sqlite3", TODAY)
+    again = entries(tmp_path / "b.sqlite3", TODAY)
+    later = entries(tmp_path / "c.sqlite3", TODAY + timedelta(days=10))
+
+    assert [entry.hash for entry in first] == [entry.hash for entry in again]
+    assert [(e.title, e.author_id) for e in later] == [(e.title, e.author_id) for e in first]
+    shifted = [entry.happened_at + timedelta(days=10) for entry in first]
+    assert [entry.happened_at for entry in later] == shifted

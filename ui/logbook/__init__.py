@@ -1,0 +1,1 @@
+"""The occupation logbook: timeline with filters, entry detail, quick entry, chain head."""
