@@ -17,17 +17,29 @@ from sqlalchemy.orm import Session
 from obrero import members, profile, settings
 from obrero.i18n import LANGUAGES, N_, _
 from obrero.i18n.formatting import format_date
+from obrero.logbook import entries as logbook_entries
 from obrero.store.models import AuditEntryRow, MemberRow
 
 TABLE_LABELS: dict[str, str] = {
     "member": N_("Member"),
     "factory_profile": N_("Factory profile"),
     "setting": N_("Setting"),
+    "logbook_entry": N_("Logbook entry"),
+    "logbook_attachment": N_("Logbook attachment"),
 }
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "member": members.FIELD_LABELS,
     "factory_profile": profile.FIELD_LABELS,
     "setting": {"key": N_("Setting"), "value": N_("Value")},
+    "logbook_entry": logbook_entries.FIELD_LABELS,
+    "logbook_attachment": {
+        "entry_id": N_("Logbook entry"),
+        "position": N_("Position"),
+        "filename": N_("File name"),
+        "media_type": N_("Type"),
+        "size": N_("Size in bytes"),
+        "sha256": "SHA-256",
+    },
 }
 # Stored codes shown by their label: (table, field) -> {code: label}.
 VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
@@ -35,6 +47,7 @@ VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
     ("member", "leave_reason"): members.LEAVE_REASONS,
     ("factory_profile", "country"): profile.COUNTRIES,
     ("factory_profile", "statute_preset"): profile.STATUTE_PRESETS,
+    ("logbook_entry", "category"): logbook_entries.CATEGORIES,
 }
 DATE_FIELDS = {("member", "join_date"), ("member", "leave_date")}
 LANGUAGE_FIELDS = {("factory_profile", "document_language")}

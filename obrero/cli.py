@@ -27,6 +27,11 @@ EXIT_REFUSED = 2
 # What `obrero demo` makes unless told otherwise (the same as obrero.demo's defaults,
 # repeated here so that starting the window does not load the demo's modules).
 DEMO_SEED, DEMO_YEARS, DEMO_MEMBERS = 1, 3, 60
+# The logbook's category codes (obrero.logbook.entries.CATEGORIES), for --category help.
+LOGBOOK_CATEGORY_CODES = (
+    "guard", "police", "court", "owners", "media", "solidarity", "maintenance", "incident",
+    "meeting", "other",
+)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo_command(commands)
     _add_audit_command(commands)
     _add_logbook_commands(commands)
+    _add_print_commands(commands)
     return parser
 
 
@@ -215,6 +221,52 @@ def _add_logbook_commands(commands: argparse._SubParsersAction) -> None:
         _("show the chain head: how many entries, the last hash and its short code"),
         run="logbook_head",
     )
+
+
+def _add_print_commands(commands: argparse._SubParsersAction) -> None:
+    """``obrero print logbook``: documents as PDF files."""
+    summary = _("print a document to a PDF file")
+    group = commands.add_parser(
+        "print", help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
+    )
+    options = group.add_argument_group(_("options"))
+    _add_help(options)
+    _add_db_option(options, default=argparse.SUPPRESS)
+    documents = group.add_subparsers(
+        dest="document", title=_("documents"), metavar=_("DOCUMENT"), required=True
+    )
+    logbook = _add_command(
+        documents,
+        "logbook",
+        _("a certified extract of the occupation logbook, with its chain head"),
+        run="print_logbook",
+    )
+    logbook.add_argument(
+        "--from", dest="since", type=_since_date, metavar=_("DATE"),
+        help=_("first day of the extract (default: the first entry)"),
+    )  # fmt: skip
+    logbook.add_argument(
+        "--to", dest="until", type=_since_date, metavar=_("DATE"),
+        help=_("last day of the extract (default: the last entry)"),
+    )  # fmt: skip
+    logbook.add_argument(
+        "--category", dest="categories", action="append", default=[], metavar=_("CATEGORY"),
+        help=_("only entries of this category (repeat for more): {codes}").format(
+            codes=", ".join(LOGBOOK_CATEGORY_CODES)
+        ),
+    )  # fmt: skip
+    _add_document_options(logbook)
+
+
+def _add_document_options(options: argparse._ArgumentGroup) -> None:
+    options.add_argument(
+        "--lang", choices=("es", "pt_BR", "en"), default=None,
+        help=_("language of the document (default: the factory profile's)"),
+    )  # fmt: skip
+    options.add_argument(
+        "--out", type=Path, required=True, metavar=_("FILE"),
+        help=_("the PDF file to write"),
+    )  # fmt: skip
 
 
 def _whole_number(text: str) -> int:

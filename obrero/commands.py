@@ -19,6 +19,7 @@ from obrero.errors import ObreroError
 from obrero.i18n import _, ngettext
 from obrero.i18n.formatting import format_date, format_datetime
 from obrero.logbook.chain import ChainReport, head_code, stored_head, verify_chain
+from obrero.logbook.extract import LogbookExtract, build_extract
 from obrero.profile import get_profile
 from obrero.store.database import open_database
 
@@ -174,3 +175,43 @@ def _head_lines(count: int, entry_hash: str) -> str:
             _("Head code: {code}").format(code=head_code(entry_hash)),
         ]
     )
+
+
+def print_logbook(args: argparse.Namespace, db_path: Path) -> int:
+    """Write the certified extract of the logbook for a period and categories."""
+    from obrero.documents.logbook_extract import render_logbook_extract
+    from obrero.documents.output import write_document
+    from obrero.logbook.entries import CATEGORIES
+
+    unknown = sorted(set(args.categories) - set(CATEGORIES))
+    if unknown:
+        raise ObreroError(
+            _("Unknown logbook category {names}; the categories are: {codes}.").format(
+                names=", ".join(unknown), codes=", ".join(CATEGORIES)
+            )
+        )
+    if args.since and args.until and args.until < args.since:
+        raise ObreroError(_("The last day comes before the first day."))
+    extract, language = _read_existing(
+        db_path, _logbook_extract, args.since, args.until, args.categories
+    )
+    language = args.lang or language
+    path = write_document(args.out, render_logbook_extract(extract, language))
+    print(
+        ngettext(
+            "Wrote the extract of {n} entry to {path}.",
+            "Wrote the extract of {n} entries to {path}.",
+            len(extract.entries),
+        ).format(n=len(extract.entries), path=path)
+    )
+    print(_("Chain head code: {code}").format(code=extract.chain.head_code))
+    return EXIT_OK
+
+
+def _logbook_extract(
+    session: Session, since: date | None, until: date | None, categories: list[str]
+) -> tuple[LogbookExtract, str]:
+    """The extract, and the profile's document language, read together."""
+    profile = get_profile(session)
+    extract = build_extract(session, since, until, frozenset(categories))
+    return extract, profile.document_language if profile else "es"

@@ -48,7 +48,6 @@ class ProfileDialog(QDialog):
         self.choices["country"].currentIndexChanged.connect(self._country_changed)
 
     def _build(self) -> None:
-        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         # Grow when error messages appear under the fields, instead of clipping them.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -70,6 +69,8 @@ class ProfileDialog(QDialog):
             self._labels[field] = label
             form.addRow(label, holder)
         layout.addLayout(form)
+        # The dialog sizes itself to its layout (to make room for errors): widen via a field.
+        self.inputs["name"].setMinimumWidth(360)
         zones = self.choices["time_zone"]
         zones.setEditable(True)
         zones.addItems(sorted(available_timezones()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -535,3 +536,75 @@ def test_logbook_refuses_a_file_that_is_not_a_database(tmp_path, capsys):
     assert (code, out) == (2, "")
     assert "not an Obrero database" in err
     assert "Traceback" not in err
+
+
+def test_cli_category_codes_are_the_logbooks():
+    from obrero.logbook.entries import CATEGORIES
+
+    assert tuple(CATEGORIES) == cli.LOGBOOK_CATEGORY_CODES
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_print_logbook_writes_the_certified_extract(demo_db, tmp_path, capsys):
+    out = tmp_path / "extracto.pdf"
+    code, printed, _err = run(
+        capsys,
+        "print", "logbook", "--db", str(demo_db), "--category", "police",
+        "--category", "court", "--lang", "en", "--out", str(out),
+    )  # fmt: skip
+    assert code == 0
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    db = open_database(demo_db)
+    try:
+        from obrero.logbook.chain import stored_head
+        from obrero.logbook.entries import EntryFilter, find_entries
+
+        count, head = db.read(stored_head)
+        chosen = db.read(find_entries, EntryFilter(categories=frozenset({"police", "court"})))
+    finally:
+        db.close()
+    assert chosen
+    assert f"Wrote the extract of {len(chosen)} entries" in printed
+    assert head_code(head) in printed
+    assert "Certified extract of the occupation logbook" in text
+    assert head_code(head) in text
+    for entry in chosen:
+        assert f"Entry {entry.number}" in text
+    assert f"The chain of {count} entries verified intact" in text
+    assert not list(tmp_path.glob(".extracto.pdf.*"))  # no temporary file left behind
+
+
+def test_print_logbook_refuses_unknown_categories_and_reversed_dates(demo_db, tmp_path, capsys):
+    out = tmp_path / "x.pdf"
+    code, _out, err = run(
+        capsys, "print", "logbook", "--db", str(demo_db), "--category", "polis", "--out", str(out)
+    )
+    assert code == 2
+    assert "Unknown logbook category polis" in err
+    code, _out, err = run(
+        capsys, "print", "logbook", "--db", str(demo_db), "--from", "2026-05-02",
+        "--to", "2026-05-01", "--out", str(out),
+    )  # fmt: skip
+    assert code == 2
+    assert "The last day comes before the first day." in err
+    assert not out.exists()
+
+
+def test_a_document_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    import os
+
+    from obrero.documents.output import write_document
+
+    target = tmp_path / "acta.pdf"
+    write_document(target, b"%PDF-old")
+
+    def full_disk(_fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        write_document(target, b"%PDF-new and longer")
+    assert target.read_bytes() == b"%PDF-old"
+    assert [p.name for p in tmp_path.iterdir()] == ["acta.pdf"]

@@ -618,3 +618,51 @@ def test_screenshots(window, db, qtbot, tmp_path):
     amend.show()
     qtbot.wait(50)
     amend.grab().save("/tmp/logbook_amend.png")
+
+
+def test_certified_extract_of_the_shown_entries_is_written_in_the_background(
+    window, db, qtbot, tmp_path
+):
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from obrero.logbook.chain import head_code, stored_head
+    from obrero.logbook.entries import EntryFilter, find_entries
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils")
+    author = add(db, "Peña, Edgardo", "30.112.045")
+    write(db, author, "Policía en el portón")
+    write(db, author, "Cambio de guardia", category="guard")
+    window.show_area("logbook")
+    page = window.pages["logbook"]
+    page.category.setCurrentIndex(page.category.findData("police"))
+    dialog = page.extract_dialog()
+    qtbot.addWidget(dialog)
+    checked = [
+        dialog.categories.item(r).data(Qt.ItemDataRole.UserRole)
+        for r in range(dialog.categories.count())
+        if dialog.categories.item(r).checkState() == Qt.CheckState.Checked
+    ]
+    assert checked == ["police"]
+    dialog.until.setText("01/01/2000")
+    dialog.since.setText("02/01/2000")
+    dialog.choose_file()
+    assert dialog.errors.message("until") == "The last day comes before the first day."
+    dialog.since.clear()
+    dialog.until.clear()
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    written = []
+    dialog.written.connect(written.append)
+    out = tmp_path / "extract.pdf"
+    dialog.write_to(out)
+    qtbot.waitUntil(lambda: written == [out], timeout=10_000)
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    [police] = db.read(find_entries, EntryFilter(categories=frozenset({"police"})))
+    assert f"Entry {police.number}" in text and "Policía en el portón" in text
+    assert "Cambio de guardia" not in text
+    assert head_code(db.read(stored_head)[1]) in text

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from obrero.i18n import _, ngettext
 from obrero.logbook.chain import ChainReport, head_code, head_text, qr_modules, verify_chain
-from obrero.logbook.entries import count_entries, get_entry
+from obrero.logbook.entries import count_entries
 from obrero.store.database import Database
 from ui.background import run_in_background
 
@@ -65,15 +65,6 @@ class QrCodeWidget(QWidget):
                 if is_dark:
                     square = QRect(left + x * module, top + y * module, module, module)
                     painter.fillRect(square, dark)
-
-
-def read_head(session) -> tuple[int, str]:
-    """(number of entries, hash of the last one) as stored; ``(0, "")`` for an empty logbook.
-
-    Entries are numbered 1, 2, 3… so the last one is the one numbered as many as there are.
-    """
-    count = count_entries(session)
-    return (count, get_entry(session, count).hash) if count else (0, "")
 
 
 class HeadPanel(QGroupBox):

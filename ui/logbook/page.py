@@ -26,13 +26,14 @@ from obrero import profile as profiles
 from obrero.errors import ValidationError, ValidationErrors
 from obrero.i18n import _, ngettext
 from obrero.i18n.formatting import date_placeholder, parse_date
-from obrero.logbook.chain import ChainReport, head_code
+from obrero.logbook.chain import ChainReport, head_code, stored_head
 from obrero.logbook.entries import CATEGORIES, Entry, EntryFilter
 from obrero.store.database import Database
 from ui.form_errors import FieldErrors
-from ui.logbook.chain_view import ChainVerification, HeadPanel, broken_text, read_head
+from ui.logbook.chain_view import ChainVerification, HeadPanel, broken_text
 from ui.logbook.detail import EntryDetail
 from ui.logbook.entry_dialog import EntryDialog
+from ui.logbook.extract_dialog import ExtractDialog
 from ui.logbook.model import COLUMNS, LogbookTableModel
 
 SEARCH_DELAY_MS = 200
@@ -67,12 +68,15 @@ class LogbookPage(QWidget):
         self.new_button.clicked.connect(self.new_entry)
         self.amend_button = QPushButton()
         self.amend_button.clicked.connect(self.amend_selected)
+        self.extract_button = QPushButton()
+        self.extract_button.clicked.connect(self.certified_extract)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_timer.start)
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
         actions.addWidget(self.amend_button)
+        actions.addWidget(self.extract_button)
         actions.addWidget(self.search, 1)
 
         self.since = QLineEdit()
@@ -180,6 +184,10 @@ class LogbookPage(QWidget):
         self.amend_button.setToolTip(
             _("Write a correction of the selected entry; the original stays as it was")
         )
+        self.extract_button.setText(_("Certified e&xtract…"))
+        self.extract_button.setToolTip(
+            _("A PDF of the entries shown, with the chain head, for a judge or a lawyer")
+        )
         self.search.setPlaceholderText(_("Search the title, text, place and people (Ctrl+F)"))
         self.since_label.setText(_("From:"))
         self.until_label.setText(_("To:"))
@@ -192,6 +200,27 @@ class LogbookPage(QWidget):
         self.author.setToolTip(_("Written by"))
         self.model.refresh_texts()
         self._update_count()
+
+    def extract_dialog(self) -> ExtractDialog:
+        """The extract dialog, filled with the period and category the list shows."""
+        code = self.category.currentData()
+        return ExtractDialog(
+            self._db,
+            self.since.text(),
+            self.until.text(),
+            frozenset() if code == ANY else frozenset({code}),
+            self,
+        )
+
+    def certified_extract(self) -> None:
+        dialog = self.extract_dialog()
+        dialog.written.connect(self._extract_written)
+        dialog.exec()
+
+    def _extract_written(self, path) -> None:
+        QMessageBox.information(
+            self, _("Extract written"), _("The certified extract is in {path}.").format(path=path)
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -336,7 +365,7 @@ class LogbookPage(QWidget):
 
     # -- the chain -------------------------------------------------------------
     def refresh_head(self) -> None:
-        count, entry_hash = self._db.read(read_head)
+        count, entry_hash = self._db.read(stored_head)
         self.head.set_head(count, entry_hash)
 
     def head_code_text(self) -> str:

@@ -49,7 +49,6 @@ class MemberDialog(QDialog):
 
     # -- building ------------------------------------------------------------
     def _build(self) -> None:
-        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
         # Grow when error messages appear under the fields, instead of clipping them.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -70,6 +69,8 @@ class MemberDialog(QDialog):
         self._add_row(leave_form, "leave_note", QLineEdit())
         layout.addWidget(self.leave_box)
 
+        # The dialog sizes itself to its layout (to make room for errors): widen via a field.
+        self.inputs["full_name"].setMinimumWidth(380)
         for field in ("sector", "category"):
             completer = QCompleter(self._db.read(members.known_values, field), self)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
