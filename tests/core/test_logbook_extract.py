@@ -247,6 +247,16 @@ def test_pdf_in_spanish_and_portuguese(logbook, tmp_path, language):
     for number, lines in enumerate(pages, start=1):
         assert re.search(rf"\b{number}\D{{1,8}}{len(pages)}$", lines[-2]), lines[-2]
         assert lines[-1].endswith(extract.chain.head_code)
+    # The document's own words are in its language, whatever the UI's.
+    words = {
+        "es": ("Extracto certificado del libro de guardia de la ocupación", "Asiento 1",
+               "Turno de guardia", f"Página 1 de {len(pages)}"),
+        "pt_BR": ("Extrato certificado do livro de ocorrências da ocupação", "Registro 1",
+                  "Turno de vigília", f"Página 1 de {len(pages)}"),
+    }[language]  # fmt: skip
+    for phrase in words:
+        assert phrase in flat, phrase
+    assert "Certified extract" not in flat
 
 
 @needs_poppler
