@@ -94,3 +94,21 @@ def format_money(
 ) -> str:
     """An amount with its currency, as written where the factory is ("$ 1.234,50" in AR)."""
     return babel_numbers.format_currency(amount, currency, locale=babel_locale(language, country))
+
+
+def parse_number(text: str, language: str | None = None, country: str | None = None) -> Decimal:
+    """A typed number in the locale's way ("1.234,5" in Spanish); ``ValueError`` if it is none.
+
+    A plain "8.5" is read as eight and a half in any language when it cannot be a
+    thousands separator, so a pasted English number works too.
+    """
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        raise ValueError(text)
+    locale = babel_locale(language, country)
+    try:
+        return Decimal(babel_numbers.parse_decimal(cleaned, locale=locale, strict=True))
+    except babel_numbers.NumberFormatError:
+        if re.fullmatch(r"-?\d+\.\d{1,2}", cleaned):
+            return Decimal(cleaned)
+        raise ValueError(text) from None

@@ -19,7 +19,7 @@ from obrero.i18n import _
 APPLICATION_ID = 0x4F425245
 # Every migration revision this version knows, oldest first. A test checks it
 # against the migrations folder, so opening a current file needs no Alembic.
-SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_REVISIONS = ("0001", "0002", "0003")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
 

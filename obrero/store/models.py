@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -146,3 +147,102 @@ class LogbookAttachmentRow(Base):
     size: Mapped[int] = mapped_column()
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PayPeriodRow(Base):
+    """A month or fortnight whose income the assembly shares out (retiros)."""
+
+    __tablename__ = "pay_period"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'approved', 'paid')", name="status"),
+        CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        CheckConstraint("equal_percent BETWEEN 0 AND 100", name="equal_percent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    end_date: Mapped[date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(120))
+    # Entered amount to share, in centavos; income and cost lines add to and take from it.
+    amount_cents: Mapped[int] = mapped_column(default=0)
+    rule: Mapped[str] = mapped_column(String(20))
+    equal_percent: Mapped[int] = mapped_column(default=0)
+    weighted: Mapped[bool] = mapped_column(default=False)
+    resolution: Mapped[str] = mapped_column(String(200), default="")
+    max_hours_centi: Mapped[int] = mapped_column(default=30000)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PayIncomeRow(Base):
+    """An income (+) or cost (-) line of a period, from which the amount to share follows."""
+
+    __tablename__ = "pay_income"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("pay_period.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column()
+
+
+class PayCoefficientRow(Base):
+    """The coefficient of a category in one period, as the assembly set it (thousandths)."""
+
+    __tablename__ = "pay_coefficient"
+    __table_args__ = (UniqueConstraint("period_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("pay_period.id"), index=True)
+    category: Mapped[str] = mapped_column(String(120))
+    coefficient_milli: Mapped[int] = mapped_column()
+
+
+class PayHoursRow(Base):
+    """Hours a member worked in a period, in hundredths of an hour."""
+
+    __tablename__ = "pay_hours"
+    __table_args__ = (UniqueConstraint("period_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("pay_period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    hours_centi: Mapped[int] = mapped_column()
+
+
+class PayLineRow(Base):
+    """An advance, deduction, addition or adjustment of one member in a period."""
+
+    __tablename__ = "pay_line"
+    __table_args__ = (
+        CheckConstraint("kind IN ('advance', 'deduction', 'addition', 'adjustment')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("pay_period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(String(200))
+    # Signed for adjustments (a correction of an earlier period); positive otherwise.
+    amount_cents: Mapped[int] = mapped_column()
+    adjusts_period_id: Mapped[int | None] = mapped_column(ForeignKey("pay_period.id"))
+
+
+class PayShareRow(Base):
+    """A member's figures as approved: frozen with the period, printed on the statement."""
+
+    __tablename__ = "pay_share"
+    __table_args__ = (UniqueConstraint("period_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("pay_period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    days_on_roll: Mapped[int] = mapped_column()
+    hours_centi: Mapped[int] = mapped_column()
+    coefficient_milli: Mapped[int] = mapped_column()
+    share_cents: Mapped[int] = mapped_column()
+    additions_cents: Mapped[int] = mapped_column()
+    advances_cents: Mapped[int] = mapped_column()
+    deductions_cents: Mapped[int] = mapped_column()
+    net_cents: Mapped[int] = mapped_column()

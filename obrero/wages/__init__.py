@@ -1,0 +1,1 @@
+"""Wages (retiros): pay periods, the assembly's sharing rule, exact shares, statements."""
