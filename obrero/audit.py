@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
@@ -16,22 +17,62 @@ from sqlalchemy.orm import Session
 
 from obrero import members, profile, settings
 from obrero.i18n import LANGUAGES, N_, _
-from obrero.i18n.formatting import format_date
+from obrero.i18n.formatting import format_date, format_number
 from obrero.logbook import entries as logbook_entries
 from obrero.store.models import AuditEntryRow, MemberRow
+from obrero.wages import periods as wage_periods
+from obrero.wages import rules as wage_rules
 
+_PAY_TABLES = ("pay_period", "pay_income", "pay_coefficient", "pay_hours", "pay_line", "pay_share")
 TABLE_LABELS: dict[str, str] = {
     "member": N_("Member"),
     "factory_profile": N_("Factory profile"),
     "setting": N_("Setting"),
     "logbook_entry": N_("Logbook entry"),
     "logbook_attachment": N_("Logbook attachment"),
+    "pay_period": N_("Pay period"),
+    "pay_income": N_("Income or cost of a pay period"),
+    "pay_coefficient": N_("Category coefficient"),
+    "pay_hours": N_("Hours worked"),
+    "pay_line": N_("Member's pay line"),
+    "pay_share": N_("Approved share"),
+}
+# Labels of the pay tables' columns, shared by all of them.
+_PAY_FIELDS: dict[str, str] = {
+    "period_id": N_("Pay period"),
+    "member_id": N_("Member"),
+    "start_date": N_("Starts"),
+    "end_date": N_("Ends"),
+    "label": N_("Name"),
+    "amount_cents": N_("Amount"),
+    "rule": N_("Sharing rule"),
+    "equal_percent": N_("Equal part (%)"),
+    "weighted": N_("Weighted by category"),
+    "resolution": N_("Resolution"),
+    "max_hours_centi": N_("Most hours"),
+    "status": N_("Status"),
+    "approved_on": N_("Approved on"),
+    "paid_on": N_("Paid on"),
+    "notes": N_("Notes"),
+    "description": N_("Description"),
+    "category": N_("Category"),
+    "coefficient_milli": N_("Coefficient"),
+    "hours_centi": N_("Hours"),
+    "kind": N_("Kind"),
+    "adjusts_period_id": N_("Adjusts period"),
+    "days_on_roll": N_("Days on the roll"),
+    "share_cents": N_("Share"),
+    "additions_cents": N_("Additions"),
+    "advances_cents": N_("Advances"),
+    "deductions_cents": N_("Deductions"),
+    "net_cents": N_("Net"),
 }
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "member": members.FIELD_LABELS,
     "factory_profile": profile.FIELD_LABELS,
     "setting": {"key": N_("Setting"), "value": N_("Value")},
     "logbook_entry": logbook_entries.FIELD_LABELS,
+    **{table: _PAY_FIELDS for table in _PAY_TABLES},
     "logbook_attachment": {
         "entry_id": N_("Logbook entry"),
         "position": N_("Position"),
@@ -48,8 +89,20 @@ VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
     ("factory_profile", "country"): profile.COUNTRIES,
     ("factory_profile", "statute_preset"): profile.STATUTE_PRESETS,
     ("logbook_entry", "category"): logbook_entries.CATEGORIES,
+    ("pay_period", "status"): wage_periods.STATUS_LABELS,
+    ("pay_period", "rule"): wage_rules.RULE_LABELS,
+    ("pay_line", "kind"): wage_periods.LINE_KINDS,
 }
-DATE_FIELDS = {("member", "join_date"), ("member", "leave_date")}
+DATE_FIELDS = {
+    ("member", "join_date"),
+    ("member", "leave_date"),
+    ("pay_period", "start_date"),
+    ("pay_period", "end_date"),
+    ("pay_period", "approved_on"),
+    ("pay_period", "paid_on"),
+}
+# Integers stored in hundredths (centavos, hours) or thousandths (coefficients).
+SCALED_SUFFIXES = {"_cents": 2, "_centi": 2, "_milli": 3}
 LANGUAGE_FIELDS = {("factory_profile", "document_language")}
 # The row's own key is in what(); the others are derived copies of shown fields.
 HIDDEN_FIELDS = {"id", "search_key", "national_id_key"}
@@ -115,6 +168,9 @@ class AuditEntry:
             return _(VALUE_LABELS[where][str(value)])
         if (where in LANGUAGE_FIELDS or self.row_key == "ui_language") and value in LANGUAGES:
             return LANGUAGES[str(value)]
+        for suffix, places in SCALED_SUFFIXES.items():
+            if field.endswith(suffix) and isinstance(value, int):
+                return format_number(Decimal(value).scaleb(-places))
         return str(value)
 
 

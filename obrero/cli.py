@@ -1,6 +1,6 @@
 """The ``obrero`` command: the desktop window, or headless work with a subcommand.
 
-``obrero`` alone opens the window; ``obrero init|demo|audit|logbook`` run the same
+``obrero`` alone opens the window; ``obrero init|demo|audit|logbook|wages|print`` run the same
 services the window uses, without Qt. Problems a person can fix (a refused
 file, a wrong date) end with a translated message on stderr and exit code 2,
 never a traceback.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Iterable
 from datetime import date
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo_command(commands)
     _add_audit_command(commands)
     _add_logbook_commands(commands)
+    _add_wages_commands(commands)
     _add_print_commands(commands)
     return parser
 
@@ -223,8 +225,28 @@ def _add_logbook_commands(commands: argparse._SubParsersAction) -> None:
     )
 
 
+def _add_wages_commands(commands: argparse._SubParsersAction) -> None:
+    """``obrero wages list``: the pay periods (retiros)."""
+    summary = _("the pay periods: their status and the amounts shared")
+    group = commands.add_parser(
+        "wages", help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
+    )
+    options = group.add_argument_group(_("options"))
+    _add_help(options)
+    _add_db_option(options, default=argparse.SUPPRESS)
+    actions = group.add_subparsers(
+        dest="wages_command", title=_("commands"), metavar=_("COMMAND"), required=True
+    )
+    _add_command(
+        actions,
+        "list",
+        _("list every pay period, the latest first, with its status and amount to share"),
+        run="wages_list",
+    )
+
+
 def _add_print_commands(commands: argparse._SubParsersAction) -> None:
-    """``obrero print logbook``: documents as PDF files."""
+    """``obrero print logbook|wages``: documents as PDF files."""
     summary = _("print a document to a PDF file")
     group = commands.add_parser(
         "print", help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
@@ -256,6 +278,26 @@ def _add_print_commands(commands: argparse._SubParsersAction) -> None:
         ),
     )  # fmt: skip
     _add_document_options(logbook)
+    wages = _add_command(
+        documents,
+        "wages",
+        _("the wage statements of a pay period, one page per member, and its summary sheet"),
+        run="print_wages",
+    )
+    which = wages.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--period", type=_month, metavar=_("YYYY-MM"),
+        help=_("the period that starts in this month, e.g. 2026-10"),
+    )  # fmt: skip
+    which.add_argument(
+        "--period-id", type=_whole_number, metavar="N",
+        help=_("the period with this number (see: obrero wages list)"),
+    )  # fmt: skip
+    wages.add_argument(
+        "--member", type=_whole_number, metavar=_("ID"),
+        help=_("only this member's statement (by member number)"),
+    )  # fmt: skip
+    _add_document_options(wages)
 
 
 def _add_document_options(options: argparse._ArgumentGroup) -> None:
@@ -276,6 +318,16 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(
             _("“{text}” is not a whole number.").format(text=text)
         ) from None
+
+
+def _month(text: str) -> tuple[int, int]:
+    """A month typed as yyyy-mm ("2026-10"), as (year, month)."""
+    found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if found is None or not 1 <= int(found.group(2)) <= 12:
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not a month; type it as yyyy-mm, e.g. 2026-10.").format(text=text)
+        )
+    return int(found.group(1)), int(found.group(2))
 
 
 def _since_date(text: str) -> date:

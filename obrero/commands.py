@@ -1,6 +1,6 @@
-"""The headless commands behind ``obrero init|demo|audit|logbook`` (see :mod:`obrero.cli`).
+"""The headless commands behind ``obrero init|demo|audit|logbook|wages|print``.
 
-Kept apart from the parser so that opening the window never loads them.
+Kept apart from the parser (see :mod:`obrero.cli`) so that opening the window never loads them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -17,11 +17,15 @@ from obrero import demo as demo_factory
 from obrero.audit import AuditEntry, audit_entries
 from obrero.errors import ObreroError
 from obrero.i18n import _, ngettext
-from obrero.i18n.formatting import format_date, format_datetime
+from obrero.i18n.formatting import format_date, format_datetime, format_money
 from obrero.logbook.chain import ChainReport, head_code, stored_head, verify_chain
 from obrero.logbook.extract import LogbookExtract, build_extract
-from obrero.profile import get_profile
+from obrero.profile import default_profile, get_profile
 from obrero.store.database import open_database
+from obrero.wages.periods import Period, from_cents, get_period, list_periods
+
+if TYPE_CHECKING:
+    from obrero.wages.statements import WageStatements
 
 EXIT_OK = 0
 EXIT_BROKEN = 1  # `obrero logbook verify`: the chain does not match
@@ -80,7 +84,28 @@ def _demo_summary_lines(summary: demo_factory.DemoSummary, path: Path) -> list[s
             "{count} occupation logbook entries over the last year.",
             summary.logbook_entries,
         ).format(count=summary.logbook_entries),
+        *_demo_wages_lines(summary),
         _("Open it with: obrero --db {path}").format(path=path),
+    ]
+
+
+def _demo_wages_lines(summary: demo_factory.DemoSummary) -> list[str]:
+    if not summary.wage_periods:
+        return []
+    if not summary.draft_period:
+        return [
+            ngettext(
+                "{count} monthly pay period (retiros), paid.",
+                "{count} monthly pay periods (retiros), all paid.",
+                summary.wage_periods,
+            ).format(count=summary.wage_periods)
+        ]
+    return [
+        ngettext(
+            "{count} monthly pay period (retiros): “{draft}” is a draft to approve.",
+            "{count} monthly pay periods (retiros): {paid} paid; “{draft}” is a draft to approve.",
+            summary.wage_periods,
+        ).format(count=summary.wage_periods, paid=summary.paid_periods, draft=summary.draft_period)
     ]
 
 
@@ -215,3 +240,102 @@ def _logbook_extract(
     profile = get_profile(session)
     extract = build_extract(session, since, until, frozenset(categories))
     return extract, profile.document_language if profile else "es"
+
+
+# --- wages ---------------------------------------------------------------------------------
+
+
+def wages_list(args: argparse.Namespace, db_path: Path) -> int:
+    """Every pay period, the latest first: number, dates, status, amount to share and rule."""
+    periods, currency, country = _read_existing(db_path, _periods_and_currency)
+    if not periods:
+        print(_("No pay periods yet."))
+    for period in periods:
+        print(
+            _("{number} · {label} · {start} – {end} · {status} · {amount}").format(
+                number=period.id,
+                label=period.label,
+                start=format_date(period.start),
+                end=format_date(period.end),
+                status=_period_status(period),
+                amount=format_money(
+                    from_cents(max(period.to_share_cents, 0)), currency, country=country
+                ),
+            )
+        )
+        print(f"    {period.rule_text()}")
+    return EXIT_OK
+
+
+def _periods_and_currency(session: Session) -> tuple[list[Period], str, str]:
+    where = get_profile(session) or default_profile()
+    return list_periods(session), where.currency, where.country
+
+
+def _period_status(period: Period) -> str:
+    if period.status == "paid" and period.paid_on:
+        return _("paid on {date}").format(date=format_date(period.paid_on))
+    if period.status == "approved" and period.approved_on:
+        return _("approved on {date}").format(date=format_date(period.approved_on))
+    return _("draft")
+
+
+def print_wages(args: argparse.Namespace, db_path: Path) -> int:
+    """Write the wage statements of a period (or of one member) and its summary sheet."""
+    from obrero.documents.output import write_document
+    from obrero.documents.wage_statements import render_wage_statements
+
+    statements, language = _read_existing(
+        db_path, _wage_statements, args.period, args.period_id, args.member
+    )
+    language = args.lang or language
+    path = write_document(args.out, render_wage_statements(statements, language))
+    count = len(statements.statements)
+    print(
+        ngettext(
+            "Wrote {n} wage statement of “{label}” to {path}.",
+            "Wrote {n} wage statements of “{label}” to {path}.",
+            count,
+        ).format(n=count, label=statements.period.label, path=path)
+    )
+    return EXIT_OK
+
+
+def _wage_statements(
+    session: Session, month: tuple[int, int] | None, period_id: int | None, member_id: int | None
+) -> tuple[WageStatements, str]:
+    """The statements of the chosen period, and the profile's document language."""
+    from obrero.wages.statements import build_statements
+
+    if period_id is None:
+        assert month is not None  # the parser asks for one of the two
+        period_id = _period_of_month(session, *month).id
+    else:
+        get_period(session, period_id)  # NotFound names the number
+    profile = get_profile(session)
+    statements = build_statements(session, period_id, member_id)
+    return statements, profile.document_language if profile else "es"
+
+
+def _period_of_month(session: Session, year: int, month: int) -> Period:
+    """The one period that starts in ``month``; a clear refusal for none or several."""
+    typed = f"{year:04d}-{month:02d}"
+    found = [p for p in list_periods(session) if (p.start.year, p.start.month) == (year, month)]
+    if not found:
+        raise ObreroError(
+            _("No pay period starts in {month}; see them with: obrero wages list").format(
+                month=typed
+            )
+        )
+    if len(found) > 1:
+        choices = "; ".join(
+            _("{number}: {label}").format(number=period.id, label=period.label)
+            for period in sorted(found, key=lambda period: period.start)
+        )
+        raise ObreroError(
+            _(
+                "Several pay periods start in {month} ({choices}); choose one with "
+                "--period-id NUMBER."
+            ).format(month=typed, choices=choices)
+        )
+    return found[0]

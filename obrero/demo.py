@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -38,6 +39,20 @@ from obrero.members import (
     update_member,
 )
 from obrero.profile import Profile, cuit_is_valid, default_profile, get_profile, save_profile
+from obrero.wages.periods import (
+    PeriodDraft,
+    add_income,
+    add_line,
+    approve,
+    create_period,
+    days_on_roll,
+    mark_paid,
+    month_bounds,
+    preview,
+    set_coefficient,
+    set_hours,
+)
+from obrero.wages.rules import Rule
 
 DEFAULT_SEED = 1
 DEFAULT_YEARS = 3
@@ -146,6 +161,9 @@ class DemoSummary:
     suspended: int
     left: int
     logbook_entries: int = 0
+    wage_periods: int = 0
+    paid_periods: int = 0
+    draft_period: str = ""  # the label of the last period, still a draft
 
 
 def build_demo(
@@ -166,6 +184,7 @@ def build_demo(
     departed = _record_departures(session, rng, roll, today)
     suspended = _suspend_some(session, rng, roll, departed, today)
     logbook_entries = _add_logbook(session, rng, today, profile.time_zone)
+    wages = _add_wages(session, rng, today)
     return DemoSummary(
         profile=profile,
         occupation_date=occupation,
@@ -174,6 +193,9 @@ def build_demo(
         suspended=len(suspended),
         left=len(departed),
         logbook_entries=logbook_entries,
+        wage_periods=wages.periods,
+        paid_periods=wages.paid,
+        draft_period=wages.draft,
     )
 
 
@@ -384,6 +406,155 @@ def _suspend_some(
     for member in chosen:
         update_member(session, member.id, replace(member.draft(), suspended=True))
     return {member.id for member in chosen}
+
+
+# --- Wages (retiros) ------------------------------------------------------------------------
+
+WAGE_MONTHS = 6
+MONTH_NAMES = (
+    "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto", "Septiembre",
+    "Octubre", "Noviembre", "Diciembre",
+)  # fmt: skip
+# The assembly's coefficient for each category (Resolución 2026-07).
+COEFFICIENTS: dict[str, Decimal] = {
+    "Ayudante": Decimal("1.000"),
+    "Medio oficial": Decimal("1.100"),
+    "Oficial": Decimal("1.250"),
+    "Operario especializado": Decimal("1.300"),
+    OFFICE_CATEGORY: Decimal("1.150"),
+}
+# The first periods were shared equally; then the assembly adopted the mixed rule.
+EQUAL_PERIODS = 2
+EQUAL_RESOLUTION = "Resolución {year}-02 (retiros en partes iguales)"
+MIXED_RESOLUTION = "Resolución {year}-07"
+MIXED_EQUAL_PERCENT = 50
+# A month's sales and costs, in pesos of 2026, for a plant of about 55 people on the roll.
+PLANT_SIZE = 55
+SALES = "Ventas de puré, triturado y extracto de tomate"
+COSTS = (
+    ("Materia prima: tomate en fresco y pasta para reproceso", None),
+    ("Energía: gas natural y electricidad", (9_000_000, 14_000_000)),
+    ("Envases, tapas y etiquetas", (10_000_000, 16_000_000)),
+    ("Fletes", (3_500_000, 6_000_000)),
+)
+ADVANCE = "Adelanto a cuenta del retiro"
+
+
+@dataclass(frozen=True)
+class _Wages:
+    periods: int
+    paid: int
+    draft: str
+
+
+def _add_wages(session: Session, rng: random.Random, today: date) -> _Wages:
+    """Monthly periods for the six months before this one: paid, but the last a draft."""
+    people = sorted(find_members(session, limit=MAX_MEMBERS), key=lambda member: member.id)
+    months = [_months_before(today, back) for back in range(WAGE_MONTHS, 0, -1)]
+    mixed_year = months[EQUAL_PERIODS][0]
+    made: list[int] = []
+    paid, draft = 0, ""
+    for number, (year, month) in enumerate(months):
+        start, end = month_bounds(year, month)
+        on_roll = [member for member in people if days_on_roll(member, start, end)]
+        if not on_roll:
+            continue  # nobody yet (only in the tiniest demos)
+        label = f"{MONTH_NAMES[month - 1]} {year}"
+        if number < EQUAL_PERIODS:
+            resolution = EQUAL_RESOLUTION.format(year=year)
+            rule = PeriodDraft(start, end, label, rule=Rule.EQUAL, resolution=resolution)
+        else:
+            resolution = MIXED_RESOLUTION.format(year=mixed_year)
+            rule = PeriodDraft(
+                start, end, label, rule=Rule.MIXED, equal_percent=MIXED_EQUAL_PERCENT,
+                weighted=True, resolution=resolution,
+            )  # fmt: skip
+        period = create_period(session, rule).id
+        if not made:  # later periods inherit them
+            for category, coefficient in COEFFICIENTS.items():
+                set_coefficient(session, period, category, coefficient)
+        for description, amount in _income_lines(rng, len(on_roll)):
+            add_income(session, period, description, amount)
+        set_hours(session, period, {m.id: _hours(rng, m, start, end) for m in on_roll})
+        last = number == len(months) - 1
+        advances = rng.randint(3, 5) if last else rng.randint(1, 3)
+        _advances(session, rng, period, on_roll, start, end, advances)
+        if last:
+            if made:
+                _adjustment(session, rng, period, made[-1])
+            draft = label
+        else:
+            paid_in = _months_before(end + timedelta(days=1), 0)
+            approve(session, period, date(*paid_in, 5))
+            mark_paid(session, period, date(*paid_in, rng.randint(7, 10)))
+            paid += 1
+        made.append(period)
+    return _Wages(periods=len(made), paid=paid, draft=draft)
+
+
+def _months_before(day: date, back: int) -> tuple[int, int]:
+    """(year, month) of the month ``back`` months before the month of ``day``."""
+    index = day.year * 12 + day.month - 1 - back
+    return index // 12, index % 12 + 1
+
+
+def _pesos(value: float, rng: random.Random) -> Decimal:
+    """Whole pesos plus some centavos, as a bank statement shows them."""
+    return Decimal(round(value) * 100 + rng.randint(0, 99)) / 100
+
+
+def _income_lines(rng: random.Random, on_roll: int) -> list[tuple[str, Decimal]]:
+    """Sales and the month's costs, so that about $ 1.000.000 a member is left to share."""
+    scale = on_roll / PLANT_SIZE
+    to_share = on_roll * rng.randint(980_000, 1_160_000)
+    raw_material = rng.uniform(0.36, 0.44)  # of sales
+    costs = [(text, scale * rng.randint(*span)) for text, span in COSTS if span]
+    sales = (to_share + sum(cost for _text, cost in costs)) / (1 - raw_material)
+    lines = [(SALES, _pesos(sales, rng)), (COSTS[0][0], -_pesos(sales * raw_material, rng))]
+    return lines + [(text, -_pesos(cost, rng)) for text, cost in costs]
+
+
+def _hours(rng: random.Random, member: Member, start: date, end: date) -> Decimal:
+    """150 to 190 normal hours a month (fewer for part of it), and some extra on the floor."""
+    share = days_on_roll(member, start, end) / ((end - start).days + 1)
+    normal = rng.randint(150, 190) * share
+    extra = 0 if member.category == OFFICE_CATEGORY else rng.choice((0, 0, 0, 4, 6, 8, 12, 16))
+    return Decimal(round((normal + extra * share) * 2)) / 2
+
+
+def _advances(
+    session: Session,
+    rng: random.Random,
+    period: int,
+    on_roll: list[Member],
+    start: date,
+    end: date,
+    count: int,
+) -> None:
+    """A few members, on the roll all month, asked for part of their retiro in advance."""
+    whole_month = [m for m in on_roll if days_on_roll(m, start, end) == (end - start).days + 1]
+    for member in rng.sample(whole_month, min(count, len(whole_month))):
+        amount = Decimal(rng.randint(10, 30) * 10_000)
+        day = rng.choice((10, 12, 15, 20))
+        add_line(session, period, member.id, "advance", f"{ADVANCE} (día {day})", amount)
+
+
+def _adjustment(session: Session, rng: random.Random, period: int, earlier: int) -> None:
+    """Extra hours left out of the earlier period, paid in this one."""
+    before = {row.member_id: row for row in preview(session, earlier).rows}
+    now = {row.member_id for row in preview(session, period).rows}
+    candidates = [row for member_id, row in before.items() if member_id in now and row.hours]
+    if not candidates:
+        return
+    row = rng.choice(candidates)
+    hours = rng.choice((4, 6, 8))
+    # Half the amount is shared by hours: an hour is worth about half the share per hour.
+    cents = row.share_cents * hours // (2 * row.hours)
+    add_line(
+        session, period, row.member_id, "adjustment",
+        f"Horas extra del período anterior no cargadas ({hours} h)",
+        Decimal(int(cents)) / 100, earlier,
+    )  # fmt: skip
 
 
 # --- The occupation logbook ----------------------------------------------------------------

@@ -52,7 +52,8 @@ def open_store(db_path: Path, demo: bool) -> tuple[Database, str]:
     # Load the pages' modules here, so the UI thread does not pay for them.
     import ui.logbook.page
     import ui.members.page
-    import ui.settings_page  # noqa: F401
+    import ui.settings_page
+    import ui.wages.page  # noqa: F401
     from obrero import demo as demo_factory
     from obrero.logbook.chain import qr_modules
     from obrero.store.database import open_database

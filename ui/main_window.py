@@ -36,7 +36,12 @@ if TYPE_CHECKING:
     from obrero.store.database import Database
 
 # The areas that exist so far, in sidebar order. An area is listed only once built.
-AREAS = (("members", N_("Members")), ("logbook", N_("Logbook")), ("settings", N_("Settings")))
+AREAS = (
+    ("members", N_("Members")),
+    ("logbook", N_("Logbook")),
+    ("wages", N_("Wages")),
+    ("settings", N_("Settings")),
+)
 
 
 class MainWindow(QMainWindow):
@@ -136,6 +141,7 @@ class MainWindow(QMainWindow):
         from ui.logbook.page import LogbookPage
         from ui.members.page import MembersPage
         from ui.settings_page import SettingsPage
+        from ui.wages.page import WagesPage
 
         self._db = db
         profile = db.read(profiles.get_profile)
@@ -149,6 +155,7 @@ class MainWindow(QMainWindow):
         self.pages = {
             "members": MembersPage(db),
             "logbook": logbook_page,
+            "wages": WagesPage(db),
             "settings": settings_page,
         }
         for key, _label in AREAS:

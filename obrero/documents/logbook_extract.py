@@ -36,6 +36,7 @@ from reportlab.platypus import (
 )
 
 from obrero.documents.fonts import register_fonts
+from obrero.documents.pages import fit_text, numbered_canvas
 from obrero.i18n import translator
 from obrero.i18n.formatting import format_date, format_datetime, format_number
 from obrero.logbook.entries import CATEGORIES, FIELD_LABELS, Attachment, Entry
@@ -79,7 +80,7 @@ def render_logbook_extract(extract: LogbookExtract, language: str) -> bytes:
         lang=language.replace("_", "-"),
     )
     template.build(
-        document.story(), canvasmaker=_numbered_canvas(partial(_draw_footer, document, family))
+        document.story(), canvasmaker=numbered_canvas(partial(_draw_footer, document, family))
     )
     return buffer.getvalue()
 
@@ -241,16 +242,7 @@ class _ExtractDocument:
         lines: list[Flowable] = []
         if factory.name:
             lines.append(self.paragraph(escape(factory.name), "factory"))
-        details = [factory.legal_form]
-        if factory.tax_id:
-            kind = factory.tax_id_kind or _("Tax id")
-            details.append(f"{kind}: {factory.tax_id}")
-        if factory.registration_number:
-            details.append(
-                _("Registration number: {number}").format(number=factory.registration_number)
-            )
-        details.append(", ".join(part for part in (factory.address, factory.city) if part))
-        for detail in filter(None, details):
+        for detail in factory.letterhead_lines(_):
             lines.append(self.paragraph(escape(detail), "letterhead"))
         lines.append(HRFlowable(width="100%", thickness=0.8, color=GREY, spaceBefore=6))
         lines.append(self.paragraph(_("Certified extract of the occupation logbook"), "title"))
@@ -583,17 +575,6 @@ class _ExtractDocument:
 # -- every page: "Page X of Y" -----------------------------------------------------------------
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` cut short with an ellipsis so that it fits ``width``."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
 def _draw_footer(
     document: _ExtractDocument, family: str, canvas: Canvas, page: int, pages: int
 ) -> None:
@@ -611,7 +592,7 @@ def _draw_footer(
         for part in (extract.factory.name, _("Certified extract of the occupation logbook"))
         if part
     )
-    canvas.drawString(MARGIN, top - 11, _fit(left, family, 7.5, BODY_WIDTH * 0.72))
+    canvas.drawString(MARGIN, top - 11, fit_text(left, family, 7.5, BODY_WIDTH * 0.72))
     generated = _("Generated {moment} ({zone})").format(
         moment=document.when(extract.generated_at), zone=extract.time_zone
     )
@@ -629,25 +610,3 @@ def _draw_footer(
         chain = _("Chain broken at entry {number}").format(number=extract.chain.report.first_broken)
     canvas.drawRightString(PAGE_WIDTH - MARGIN, top - 21, chain)
     canvas.restoreState()
-
-
-def _numbered_canvas(draw_footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
-    """A canvas that holds its pages until the end, to print the page count on each."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            for state in self._pages:
-                self.__dict__.update(state)
-                draw_footer(self, self.getPageNumber(), len(self._pages))
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas

@@ -74,6 +74,18 @@ def parse_date(text: str, language: str | None = None) -> date | None:
     return date(year, values["M"], values["d"])
 
 
+def month_names(language: str | None = None) -> list[str]:
+    """The twelve months as named standing alone, capitalised ("Enero" ... "Diciembre")."""
+    names = babel_dates.get_month_names("wide", "stand-alone", locale=babel_locale(language))
+    return [names[month][:1].upper() + names[month][1:] for month in range(1, 13)]
+
+
+def format_month(year: int, month: int, language: str | None = None) -> str:
+    """A month as a period is named: "Octubre 2026", "Outubro 2026", "October 2026"."""
+    text = babel_dates.format_date(date(year, month, 1), "LLLL y", locale=babel_locale(language))
+    return text[:1].upper() + text[1:]
+
+
 def format_datetime(moment: datetime, time_zone: str, language: str | None = None) -> str:
     """A UTC moment shown in the factory's time zone."""
     if moment.tzinfo is None:

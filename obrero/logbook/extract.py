@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 from sqlalchemy.orm import Session
 
+from obrero.documents.factory import FactoryDetails, factory_details
 from obrero.logbook.chain import ChainReport, head_code, head_text, verify_chain
 from obrero.logbook.entries import (
     CATEGORIES,
@@ -27,22 +28,9 @@ from obrero.logbook.entries import (
     find_entries,
     get_entry,
 )
-from obrero.profile import TAX_ID_NAMES, Profile, get_profile
+from obrero.profile import get_profile
 
 PAGE_SIZE = 500
-
-
-@dataclass(frozen=True)
-class FactoryDetails:
-    """Who keeps the logbook, as the extract's letterhead shows it."""
-
-    name: str = ""
-    legal_form: str = ""
-    tax_id: str = ""
-    tax_id_kind: str = ""  # "CUIT", "CNPJ"...; empty for the generic "Tax id"
-    registration_number: str = ""
-    address: str = ""
-    city: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,20 +58,6 @@ class LogbookExtract:
     images: Mapping[int, bytes]  # attachment id -> bytes, for image attachments
     chain: ChainState
     generated_at: datetime  # aware, UTC
-
-
-def factory_details(profile: Profile | None) -> FactoryDetails:
-    if profile is None:
-        return FactoryDetails()
-    return FactoryDetails(
-        name=profile.name,
-        legal_form=profile.legal_form,
-        tax_id=profile.tax_id,
-        tax_id_kind=TAX_ID_NAMES.get(profile.country, ""),
-        registration_number=profile.registration_number,
-        address=profile.address,
-        city=profile.city,
-    )
 
 
 def _all_entries(session: Session, criteria: EntryFilter) -> list[Entry]:

@@ -238,6 +238,8 @@ class PayShareRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("pay_period.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    # The member's category when the period was approved (the coefficient's reason).
+    category: Mapped[str] = mapped_column(String(120), default="")
     days_on_roll: Mapped[int] = mapped_column()
     hours_centi: Mapped[int] = mapped_column()
     coefficient_milli: Mapped[int] = mapped_column()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from obrero.errors import NotFound, ObreroError, ValidationError, ValidationErrors
 from obrero.i18n import N_, _
-from obrero.i18n.formatting import format_date
+from obrero.i18n.formatting import format_date, format_number
 from obrero.store.models import (
     MemberRow,
     PayCoefficientRow,
@@ -29,7 +29,7 @@ from obrero.store.models import (
     PayPeriodRow,
     PayShareRow,
 )
-from obrero.wages.rules import RULE_LABELS, Participant, Rule, SharingRule, shares
+from obrero.wages.rules import Participant, Rule, SharingRule, shares
 
 STATUS_LABELS: dict[str, str] = {
     "draft": N_("Draft"),
@@ -145,13 +145,8 @@ class Period:
         return SharingRule(self.rule, self.equal_percent, self.weighted)
 
     def rule_text(self) -> str:
-        """The rule in words, as the statement prints it."""
-        if self.rule is not Rule.MIXED:
-            return _(RULE_LABELS[self.rule])
-        rest = _("by category coefficient × hours") if self.weighted else _("by hours worked")
-        return _("{equal}% in equal shares, {rest}% {how}").format(
-            equal=self.equal_percent, rest=100 - self.equal_percent, how=rest
-        )
+        """The rule in words, in the UI language (a document uses ``sharing_rule().words``)."""
+        return self.sharing_rule().words(_)
 
     def status_text(self) -> str:
         return _(STATUS_LABELS[self.status])
@@ -459,7 +454,7 @@ def _hours_errors(
             ValidationError(
                 field_name,
                 _("{hours} hours for {name} is more than the {most} this period allows.").format(
-                    hours=value, name=name, most=most
+                    hours=format_number(value), name=name, most=format_number(most)
                 ),
             )
         ]
@@ -468,6 +463,49 @@ def _hours_errors(
     except ValueError:
         return [ValidationError(field_name, _("Hours have at most two decimals."))]
     return []
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    """One line of a period's hours sheet: a member on the roll and the hours entered."""
+
+    member_id: int
+    name: str
+    national_id: str
+    category: str
+    days_on_roll: int
+    hours: Decimal | None  # None: nothing entered yet
+
+
+def hours_sheet(session: Session, period_id: int) -> list[HoursRow]:
+    """Every member on the roll in the period, with days on the roll and hours entered.
+
+    For an approved or paid period these are the frozen figures, whatever the roll says now.
+    """
+    period = get_period(session, period_id)
+    if not period.is_draft:
+        return [
+            HoursRow(r.member_id, r.name, r.national_id, r.category, r.days_on_roll, r.hours)
+            for r in _approved(session, period).rows
+        ]
+    hours = dict(
+        session.execute(
+            select(PayHoursRow.member_id, PayHoursRow.hours_centi).where(
+                PayHoursRow.period_id == period_id
+            )
+        ).all()
+    )
+    return [
+        HoursRow(
+            m.id,
+            m.full_name,
+            m.national_id,
+            m.category,
+            days_on_roll(m, period.start, period.end),
+            from_centi(hours[m.id]) if m.id in hours else None,
+        )
+        for m in _members_in(session, period.start, period.end)
+    ]
 
 
 @dataclass(frozen=True)
@@ -510,7 +548,7 @@ def add_line(
     )
     session.add(row)
     session.flush()
-    if kind == "deduction":
+    if kind == "deduction" or row.amount_cents < 0:  # a negative adjustment takes away too
         _refuse_negative_net(session, period_id, member_id)
     return _line(row)
 
@@ -717,7 +755,7 @@ def _approved(session: Session, period: Period) -> Distribution:
             member_id=member.id,
             name=member.full_name,
             national_id=member.national_id,
-            category=member.category,
+            category=share.category,
             days_on_roll=share.days_on_roll,
             hours=from_centi(share.hours_centi),
             coefficient=Decimal(share.coefficient_milli) / 1000,
@@ -757,6 +795,7 @@ def approve(session: Session, period_id: int, on: date) -> Distribution:
             PayShareRow(
                 period_id=period_id,
                 member_id=item.member_id,
+                category=item.category,
                 days_on_roll=item.days_on_roll,
                 hours_centi=to_centi(item.hours),
                 coefficient_milli=int(item.coefficient * 1000),

@@ -146,6 +146,11 @@ def test_demo_fills_a_new_database(tmp_path, capsys):
     assert "La Tomatera" in out
     assert "12 members:" in out
     assert re.search(r"^\d{3} occupation logbook entries over the last year\.$", out, re.M)
+    assert re.search(
+        r"^6 monthly pay periods \(retiros\): 5 paid; “\w+ \d{4}” is a draft to approve\.$",
+        out,
+        re.M,
+    )
     assert str(path) in out
     assert member_count(path) == 12
 
@@ -608,3 +613,219 @@ def test_a_document_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
         write_document(target, b"%PDF-new and longer")
     assert target.read_bytes() == b"%PDF-old"
     assert [p.name for p in tmp_path.iterdir()] == ["acta.pdf"]
+
+
+# --- wages -----------------------------------------------------------------------------------
+
+
+def pay_periods(path: Path) -> list:
+    from obrero.wages.periods import list_periods
+
+    database = open_database(path)
+    try:
+        return database.read(list_periods)
+    finally:
+        database.close()
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def fortnights_db(tmp_path: Path) -> Path:
+    """Two members and the two fortnights of October 2026, shared equally."""
+    from decimal import Decimal
+
+    from obrero.wages.periods import PeriodDraft, create_period, fortnight_bounds
+
+    path = tmp_path / "quincenas.sqlite3"
+    database = open_database(path)
+    try:
+        for name, national_id in (("Ana Pérez", "30.111.222"), ("Bruno Díaz", "30.333.444")):
+            database.write(
+                members.add_member, members.MemberDraft(name, national_id, date(2025, 1, 1))
+            )
+        for second, label in ((False, "1.ª quincena de octubre"), (True, "2.ª quincena")):
+            start, end = fortnight_bounds(2026, 10, second)
+            database.write(create_period, PeriodDraft(start, end, label, Decimal("1000.01")))
+    finally:
+        database.close()
+    return path
+
+
+def test_wages_commands_have_help(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert "wages" in out
+
+    code, out, _ = run(capsys, "wages", "list", "--help")
+    assert code == 0
+    assert "usage: obrero wages list" in out and "--db" in out
+
+    code, out, _ = run(capsys, "print", "wages", "--help")
+    assert code == 0
+    for option in ("--period", "--period-id", "--member", "--lang", "--out", "--db"):
+        assert option in out
+
+
+def test_wages_list_prints_every_period_with_status_and_amount(demo_db, capsys):
+    periods = pay_periods(demo_db)
+
+    code, out, err = run(capsys, "wages", "list", "--db", str(demo_db))
+
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 2 * len(periods) == 12
+    draft, *paid = periods  # the latest first
+    assert lines[0] == (
+        f"{draft.id} · {draft.label} · {format_date(draft.start)} – {format_date(draft.end)} · "
+        f"draft · ARS{draft.to_share_cents // 100:,}.{draft.to_share_cents % 100:02d}"
+    )
+    assert lines[1] == "    50% in equal shares, 50% by category coefficient × hours"
+    for line, period in zip(lines[2::2], paid, strict=True):
+        assert f" · paid on {format_date(period.paid_on)} · ARS" in line
+    assert lines[-1] == "    Equal shares among the members on the roll"
+
+
+def test_wages_list_writes_amounts_in_the_factorys_way(demo_db, capsys, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "es")
+    draft = pay_periods(demo_db)[0]
+
+    out = run(capsys, "wages", "list", "--db", str(demo_db))[1]
+
+    whole = f"{draft.to_share_cents // 100:,}".replace(",", ".")
+    assert f"${whole},{draft.to_share_cents % 100:02d}" in out.splitlines()[0]
+
+
+def test_wages_list_of_a_database_without_periods(tmp_path, capsys):
+    path = tmp_path / "new.sqlite3"
+    run(capsys, "init", "--db", str(path))
+
+    assert run(capsys, "wages", "list", "--db", str(path))[:2] == (0, "No pay periods yet.\n")
+
+
+def test_wages_list_of_a_missing_file_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "missing.sqlite3"
+
+    code, _out, err = run(capsys, "wages", "list", "--db", str(path))
+
+    assert code == 2
+    assert "There is no database" in err
+    assert not path.exists()
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_print_wages_of_a_month_writes_every_members_statement(demo_db, tmp_path, capsys):
+    from obrero.wages.periods import preview
+
+    period = pay_periods(demo_db)[1]  # the last one paid
+    out = tmp_path / "retiros.pdf"
+
+    code, printed, err = run(
+        capsys, "print", "wages", "--db", str(demo_db), "--period", period.start.strftime("%Y-%m"),
+        "--lang", "en", "--out", str(out),
+    )  # fmt: skip
+
+    assert (code, err) == (0, "")
+    database = open_database(demo_db)
+    try:
+        rows = database.read(preview, period.id).rows
+    finally:
+        database.close()
+    assert printed == f"Wrote {len(rows)} wage statements of “{period.label}” to {out}.\n"
+    text = pdf_text(out)
+    for row in rows:
+        assert row.name in text
+        assert f"{row.net_cents // 100:,}.{row.net_cents % 100:02d}" in text
+    assert not list(tmp_path.glob(".retiros.pdf.*"))
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_print_wages_of_one_member_by_period_number(demo_db, tmp_path, capsys):
+    from obrero.wages.periods import preview
+
+    period = pay_periods(demo_db)[0]
+    database = open_database(demo_db)
+    try:
+        first, *others = database.read(preview, period.id).rows
+    finally:
+        database.close()
+    out = tmp_path / "recibo.pdf"
+
+    code, printed, _err = run(
+        capsys, "print", "wages", "--db", str(demo_db), "--period-id", str(period.id),
+        "--member", str(first.member_id), "--lang", "es", "--out", str(out),
+    )  # fmt: skip
+
+    assert code == 0
+    assert printed.startswith(f"Wrote 1 wage statement of “{period.label}”")
+    text = pdf_text(out)
+    assert first.name in text
+    # The summary sheet names everyone; only one statement was printed.
+    assert text.count(first.national_id) > max(text.count(row.national_id) for row in others)
+
+
+def test_print_wages_asks_which_fortnight(fortnights_db, tmp_path, capsys):
+    out = tmp_path / "q.pdf"
+
+    code, _out, err = run(
+        capsys, "print", "wages", "--db", str(fortnights_db), "--period", "2026-10",
+        "--out", str(out),
+    )  # fmt: skip
+
+    assert code == 2
+    assert err == (
+        "Several pay periods start in 2026-10 (1: 1.ª quincena de octubre; 2: 2.ª quincena); "
+        "choose one with --period-id NUMBER.\n"
+    )
+    assert not out.exists()
+    code, printed, _err = run(
+        capsys, "print", "wages", "--db", str(fortnights_db), "--period-id", "2",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0
+    assert "2 wage statements of “2.ª quincena”" in printed
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--period", "2031-01"],
+            "No pay period starts in 2031-01; see them with: obrero wages list",
+        ),
+        (["--period-id", "99"], "There is no pay period number 99."),
+        (["--period-id", "1", "--member", "99"], "Member number 99 has no share in"),
+    ],
+)
+def test_print_wages_refuses_what_is_not_there(fortnights_db, tmp_path, capsys, arguments, message):
+    out = tmp_path / "x.pdf"
+
+    code, _out, err = run(
+        capsys, "print", "wages", "--db", str(fortnights_db), *arguments, "--out", str(out)
+    )
+
+    assert code == 2
+    assert message in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--period", "2026-13"], "“2026-13” is not a month; type it as yyyy-mm, e.g. 2026-10."),
+        (["--period", "10/2026"], "“10/2026” is not a month"),
+        (["--period", "2026-10", "--period-id", "1"], "not allowed with argument"),
+        ([], "one of the arguments --period --period-id is required"),
+    ],
+)
+def test_print_wages_usage_errors(tmp_path, capsys, arguments, message):
+    out = tmp_path / "x.pdf"
+
+    code, _out, err = run(capsys, "print", "wages", *arguments, "--out", str(out))
+
+    assert code == 2
+    assert message in err

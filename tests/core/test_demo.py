@@ -7,6 +7,7 @@ import struct
 import zlib
 from dataclasses import astuple, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,8 +28,11 @@ from obrero.logbook.entries import (
 )
 from obrero.members import MemberStatus
 from obrero.store.database import Database, open_database
+from obrero.wages.periods import Distribution, list_periods, member_lines, preview
+from obrero.wages.rules import Rule
 
 TODAY = date(2026, 11, 30)
+PAY_TABLES = ("pay_period", "pay_income", "pay_coefficient", "pay_hours", "pay_line", "pay_share")
 DNI = re.compile(r"\d{2}\.\d{3}\.\d{3}")
 
 
@@ -157,7 +161,7 @@ def test_some_left_one_or_two_suspended_and_dates_agree(db):
     assert len(on_roll) == 60 - len(left)
 
 
-def test_demo_is_written_through_the_services_so_the_trail_shows_it(db):
+def test_demo_is_written_through_the_services_so_the_trail_shows_it(db, db_path, sql):
     summary = build(db)
     attachments = sum(len(entry.attachments) for entry in logbook(db))
 
@@ -165,13 +169,30 @@ def test_demo_is_written_through_the_services_so_the_trail_shows_it(db):
     # one per logbook entry and one per attachment.
     expected = summary.members + summary.left + summary.suspended + 1
     expected += summary.logbook_entries + attachments
+    # Wages: one per row of the pay tables; each paid period approved, then paid; the
+    # first period's coefficients set from 1 (every category but Ayudante's, which is 1).
+    rows = sum(sql(db_path, f"SELECT COUNT(*) FROM {table}")[0][0] for table in PAY_TABLES)
+    coefficients_set = sum(1 for value in demo.COEFFICIENTS.values() if value != 1)
+    expected += rows + 2 * summary.paid_periods + coefficients_set
     assert db.read(count_audit_entries) == expected
+    # Every change to the pay tables is an insert, but approvals, payments and coefficients.
+    updates = sql(
+        db_path, "SELECT table_name, COUNT(*) FROM audit_entry WHERE action = 'update' "
+        "AND table_name LIKE 'pay_%' GROUP BY table_name ORDER BY table_name",
+    )  # fmt: skip
+    assert updates == [
+        ("pay_coefficient", coefficients_set),
+        ("pay_period", 2 * summary.paid_periods),
+    ]
 
 
 def test_a_small_demo(db):
     summary = build(db, members=1, years=1)
 
     assert (summary.members, summary.active, summary.left, summary.suspended) == (1, 1, 0, 0)
+    assert (summary.wage_periods, summary.paid_periods) == (6, 5)
+    for period in db.read(list_periods):
+        assert [row.member_id for row in db.read(preview, period.id).rows] == [1]
     assert summary.logbook_entries > 100
     assert {entry.author_id for entry in logbook(db)} == {1}
     assert db.read(verify_chain).intact
@@ -336,3 +357,109 @@ def test_logbook_is_the_same_for_the_same_seed_and_follows_today(tmp_path):
     assert [(e.title, e.author_id) for e in later] == [(e.title, e.author_id) for e in first]
     shifted = [entry.happened_at + timedelta(days=10) for entry in first]
     assert [entry.happened_at for entry in later] == shifted
+
+
+# --- wages (retiros) ---------------------------------------------------------------------------
+
+
+def distributions(db: Database) -> list[Distribution]:
+    """Every pay period's figures, the oldest first."""
+    return [db.read(preview, period.id) for period in reversed(db.read(list_periods))]
+
+
+def test_six_monthly_pay_periods_the_older_paid_the_last_a_draft(db):
+    summary = build(db)
+    periods = [figures.period for figures in distributions(db)]
+
+    assert (summary.wage_periods, summary.paid_periods) == (6, 5)
+    assert summary.draft_period == "Octubre 2026"
+    assert [period.label for period in periods] == [
+        "Mayo 2026", "Junio 2026", "Julio 2026", "Agosto 2026", "Septiembre 2026",
+        "Octubre 2026",
+    ]  # fmt: skip
+    assert [(p.start, p.end) for p in periods][-1] == (date(2026, 10, 1), date(2026, 10, 31))
+    assert [period.status for period in periods] == ["paid"] * 5 + ["draft"]
+    for period in periods[:-1]:
+        assert period.approved_on.day == 5
+        assert period.approved_on.month == period.end.month % 12 + 1
+        assert period.approved_on < period.paid_on < TODAY
+    assert periods[-1].approved_on is None
+
+
+def test_pay_periods_follow_the_assemblys_resolutions(db):
+    build(db)
+    periods = [figures.period for figures in distributions(db)]
+
+    assert {p.rule for p in periods[:2]} == {Rule.EQUAL}
+    for period in periods[2:]:
+        assert (period.rule, period.equal_percent, period.weighted) == (Rule.MIXED, 50, True)
+        assert period.resolution == "Resolución 2026-07"
+        assert period.rule_text() == "50% in equal shares, 50% by category coefficient × hours"
+    for period in periods:
+        assert dict(period.coefficients) == {
+            "Administrativo": Decimal("1.15"),
+            "Ayudante": Decimal(1),
+            "Medio oficial": Decimal("1.1"),
+            "Oficial": Decimal("1.25"),
+            "Operario especializado": Decimal("1.3"),
+        }
+
+
+def test_pay_periods_share_a_cooperatives_income_among_everyone_on_the_roll(db):
+    build(db)
+    people = roll(db)
+
+    for figures in distributions(db):
+        period = figures.period
+        on_roll = [m.id for m in people if m.join_date <= period.end and
+                   (m.leave_date is None or m.leave_date >= period.start)]  # fmt: skip
+        assert sorted(row.member_id for row in figures.rows) == sorted(on_roll)
+        # Sales less raw material, energy, packaging and freight: about $ 1.000.000 each.
+        sales, *costs = period.income
+        assert sales.description.startswith("Ventas") and sales.amount_cents > 0
+        assert len(costs) == 4 and all(cost.amount_cents < 0 for cost in costs)
+        assert period.amount_cents == 0
+        assert figures.total_share_cents == period.to_share_cents
+        assert 900_000_00 <= period.to_share_cents / len(figures.rows) <= 1_200_000_00
+        for row in figures.rows:
+            whole_month = row.days_on_roll == period.days
+            assert 150 <= row.hours <= 206 if whole_month else 0 < row.hours < 206
+            assert row.hours * 2 == int(row.hours * 2)  # in half hours
+            assert row.net_cents > 0
+
+
+def test_a_few_advances_and_one_adjustment_of_the_month_before(db):
+    build(db)
+    figures = distributions(db)
+
+    for period in figures:
+        lines = db.read(member_lines, period.period.id)
+        advances = [line for line in lines if line.kind == "advance"]
+        assert 1 <= len(advances) <= 5
+        assert all(line.description.startswith("Adelanto") for line in advances)
+    draft, before = figures[-1].period, figures[-2].period
+    adjustments = [
+        line
+        for period in figures
+        for line in db.read(member_lines, period.period.id)
+        if line.kind == "adjustment"
+    ]
+    assert len(adjustments) == 1
+    [adjustment] = adjustments
+    assert adjustment.adjusts_period_id == before.id
+    assert adjustment.amount_cents > 0
+    assert adjustment in db.read(member_lines, draft.id)
+    row = next(r for r in figures[-1].rows if r.member_id == adjustment.member_id)
+    assert row.additions_cents == adjustment.amount_cents
+
+
+def test_pay_periods_are_the_same_for_the_same_seed(tmp_path):
+    def figures(path: Path) -> list[tuple]:
+        database = open_database(path)
+        try:
+            database.write(demo.build_demo, seed=4, today=TODAY)
+            return [(f.period.label, f.period.income, f.rows) for f in distributions(database)]
+        finally:
+            database.close()
+
+    assert figures(tmp_path / "a.sqlite3") == figures(tmp_path / "b.sqlite3")

@@ -22,11 +22,14 @@ def sidebar_texts(window):
 
 
 def test_sidebar_shows_only_built_areas_and_title_names_the_factory(window, qtbot):
-    assert sidebar_texts(window) == ["Members", "Logbook", "Settings"]
+    assert sidebar_texts(window) == ["Members", "Logbook", "Wages", "Settings"]
     assert window.windowTitle() == f"Obrero — {FACTORY}"
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area() == "settings"
     assert window.stack.currentWidget() is window.pages["settings"]
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_area() == "wages"
+    assert window.stack.currentWidget() is window.pages["wages"]
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area() == "logbook"
     assert window.stack.currentWidget() is window.pages["logbook"]
@@ -48,7 +51,9 @@ def test_settings_switch_language_without_losing_the_search(window, db, qtbot):
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(
-        lambda: sidebar_texts(window) == ["Asociados", "Libro de guardia", "Configuración"]
+        lambda: (
+            sidebar_texts(window) == ["Asociados", "Libro de guardia", "Retiros", "Configuración"]
+        )
     )
     assert page.save_button.text() == "&Guardar configuración"
     assert members_page.search.text() == "pena"
@@ -65,11 +70,14 @@ def test_settings_switch_language_without_losing_the_search(window, db, qtbot):
     page.ui_language.setCurrentIndex(page.ui_language.findData("pt_BR"))
     page.save()
     qtbot.waitUntil(
-        lambda: sidebar_texts(window) == ["Associados", "Livro de ocorrências", "Configurações"]
+        lambda: (
+            sidebar_texts(window)
+            == ["Associados", "Livro de ocorrências", "Retiradas", "Configurações"]
+        )
     )
     page.ui_language.setCurrentIndex(page.ui_language.findData("en"))
     page.save()
-    qtbot.waitUntil(lambda: sidebar_texts(window) == ["Members", "Logbook", "Settings"])
+    qtbot.waitUntil(lambda: sidebar_texts(window) == ["Members", "Logbook", "Wages", "Settings"])
 
 
 def test_operator_from_settings_signs_the_audit_trail(window, db, qtbot, tmp_path):

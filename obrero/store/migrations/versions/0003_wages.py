@@ -29,7 +29,8 @@ CHILD_COLUMNS = {
         "adjusts_period_id",
     ],
     "pay_share": [
-        "id", "period_id", "member_id", "days_on_roll", "hours_centi", "coefficient_milli",
+        "id", "period_id", "member_id", "category", "days_on_roll", "hours_centi",
+        "coefficient_milli",
         "share_cents", "additions_cents", "advances_cents", "deductions_cents", "net_cents",
     ],
 }  # fmt: skip
@@ -132,6 +133,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("period_id", sa.Integer(), sa.ForeignKey("pay_period.id"), nullable=False),
         sa.Column("member_id", sa.Integer(), sa.ForeignKey("member.id"), nullable=False),
+        sa.Column("category", sa.String(120), nullable=False),
         sa.Column("days_on_roll", sa.Integer(), nullable=False),
         sa.Column("hours_centi", sa.Integer(), nullable=False),
         sa.Column("coefficient_milli", sa.Integer(), nullable=False),

@@ -1,0 +1,1 @@
+"""The Wages area (retiros): pay periods, hours, lines, the live preview, approval, statements."""
