@@ -502,7 +502,7 @@ class _Writer:
         self.pen.fitted(self.left + 8, top - 16, member.name, 12, room, bold=True, align="left")
         identity = [
             f"{_('National id')}: {member.national_id or '—'}",
-            f"{_('Member number')}: {member.member_id}",
+            _("Member number: {number}").format(number=member.member_id),
         ]
         if member.category:
             identity.append(f"{_('Category')}: {member.category}")

@@ -669,7 +669,8 @@ def test_the_page_follows_the_ui_language(window, db, roll, switcher, qtbot):
     page = wages(window)
     hours_header = page.hours_tab.model.column("hours")
     switcher.apply("es")
-    assert window.sidebar.item(2).text() == "Retiros"
+    # Qt delivers the language change through the event loop.
+    qtbot.waitUntil(lambda: window.sidebar.item(2).text() == "Retiros")
     assert page.new_button.text() == "&Nuevo período…"
     assert page.tabs.tabText(0) == "&Horas"
     assert page.status.text() == "· Borrador"
@@ -677,7 +678,7 @@ def test_the_page_follows_the_ui_language(window, db, roll, switcher, qtbot):
     header = page.hours_tab.model.headerData(hours_header, Qt.Orientation.Horizontal)
     assert header == "Horas trabajadas"
     switcher.apply("pt_BR")
-    assert window.sidebar.item(2).text() == "Retiradas"
+    qtbot.waitUntil(lambda: window.sidebar.item(2).text() == "Retiradas")
     assert page.new_button.text() == "&Novo período…"
     assert page.tabs.tabText(0) == "&Horas"
     assert page.status.text() == "· Rascunho"

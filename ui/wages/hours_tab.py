@@ -48,7 +48,7 @@ class HoursTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.view = HoursView()
         self.view.setModel(self.model)
-        self.view.setColumnWidth(self.model.column("hours"), 120)
+        self.view.setColumnWidth(self.model.column("hours"), 150)
         self.view.setColumnWidth(self.model.column("national_id"), 110)
         self.view.setColumnWidth(self.model.column("category"), 140)
         self.view.setColumnWidth(self.model.column("days_on_roll"), 120)
