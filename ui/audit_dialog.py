@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,61 +22,41 @@ from obrero.audit import AuditEntry
 from obrero.i18n import N_, _, ngettext
 from obrero.i18n.formatting import date_placeholder, format_datetime, parse_date
 from obrero.store.database import Database
+from ui.paged_model import Index, PagedTableModel
 
 PAGE_SIZE = 200
 COLUMNS = (N_("When"), N_("Operator"), N_("Record"), N_("Action"), N_("Changes"))
-_Index = QModelIndex | QPersistentModelIndex
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(PagedTableModel):
     """Newest first, fetched a page at a time."""
+
+    columns = COLUMNS
+    page_size = PAGE_SIZE
 
     def __init__(self, db: Database, time_zone: str, parent=None) -> None:
         super().__init__(parent)
         self._db = db
         self._time_zone = time_zone
         self._since: date | None = None
-        self._rows: list[AuditEntry] = []
-        self._total = 0
         self.reload()
 
     def reload(self, since: date | None = None) -> None:
         self._since = since
-        self.beginResetModel()
-        self._total = self._db.read(audit.count_audit_entries, since, self._time_zone)
-        self._rows = self._page(0)
-        self.endResetModel()
+        super().reload()
 
-    def _page(self, offset: int) -> list[AuditEntry]:
-        return self._db.read(audit.audit_entries, self._since, self._time_zone, offset, PAGE_SIZE)
+    def count(self) -> int:
+        return self._db.read(audit.count_audit_entries, self._since, self._time_zone)
 
-    def total(self) -> int:
-        return self._total
-
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        page = self._page(len(self._rows))
-        if not page:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+    def fetch(self, offset: int, limit: int) -> list[AuditEntry]:
+        return self._db.read(audit.audit_entries, self._since, self._time_zone, offset, limit)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(COLUMNS[section])
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,

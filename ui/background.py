@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 
 class _Outcome(QObject):
@@ -52,3 +53,41 @@ def run_in_background(
     outcome.done.connect(lambda result: finish(on_done, result), queued)
     outcome.failed.connect(lambda error: finish(on_error, error), queued)
     QThreadPool.globalInstance().start(_Task(work, outcome))
+
+
+def run_with_progress(
+    parent: QWidget,
+    text: str,
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    failure_title: str,
+    after_failure: Callable[[], None] | None = None,
+) -> None:
+    """:func:`run_in_background` behind a busy dialog that shows only if the work takes a while.
+
+    A failure is shown in a message box titled ``failure_title``, with the error's
+    own message when it is one of Obrero's.
+    """
+    from obrero.errors import ObreroError
+
+    progress = QProgressDialog(text, "", 0, 0, parent)
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(600)  # quick work shows no dialog at all
+
+    def finish() -> None:
+        progress.reset()
+        progress.deleteLater()
+
+    def done(result: Any) -> None:
+        finish()
+        on_done(result)
+
+    def failed(error: Exception) -> None:
+        finish()
+        message = error.message if isinstance(error, ObreroError) else str(error)
+        QMessageBox.warning(parent, failure_title, message)
+        if after_failure is not None:
+            after_failure()
+
+    run_in_background(work, done, failed)

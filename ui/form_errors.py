@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+from typing import TypeVar
 
-from obrero.errors import ValidationError, ValidationErrors
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from obrero.errors import ObreroError, ValidationError, ValidationErrors
+from obrero.i18n import _
+
+T = TypeVar("T")
 
 
 def error_label() -> QLabel:
@@ -71,3 +77,21 @@ class FieldErrors:
         """Messages for fields this form has no place for."""
         errors = error.errors if isinstance(error, ValidationErrors) else [error]
         return [item.message for item in errors if item.field not in self._labels]
+
+
+def save_form(dialog: QWidget, errors: FieldErrors, write: Callable[[], T]) -> T | None:
+    """Run a form's write; on bad input mark the fields and return ``None``.
+
+    Messages for fields the form has no place for, and any other refusal
+    (a locked period, a busy database), are shown in a message box.
+    """
+    try:
+        return write()
+    except (ValidationError, ValidationErrors) as error:
+        errors.show(error)
+        stray = errors.unplaced(error)
+        if stray:
+            QMessageBox.warning(dialog, _("Cannot save"), "\n".join(stray))
+    except ObreroError as error:
+        QMessageBox.warning(dialog, _("Cannot save"), error.message)
+    return None

@@ -14,17 +14,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from obrero import profile as profiles
-from obrero.errors import ObreroError, ValidationError, ValidationErrors
 from obrero.i18n import LANGUAGES, _
 from obrero.profile import COUNTRIES, FIELD_LABELS, STATUTE_PRESETS, TAX_ID_NAMES, Profile
 from obrero.store.database import Database
-from ui.form_errors import FieldErrors
+from ui.form_errors import FieldErrors, save_form
 
 _TEXT_FIELDS = ("name", "legal_form", "tax_id", "registration_number", "address", "city")
 _CHOICE_FIELDS = ("country", "time_zone", "currency", "document_language", "statute_preset")
@@ -158,12 +156,8 @@ class ProfileDialog(QDialog):
         return Profile(**values)
 
     def save(self) -> None:
-        try:
-            self.saved = self._db.write(profiles.save_profile, self.profile())
-        except (ValidationError, ValidationErrors) as error:
-            self.errors.show(error)
-            return
-        except ObreroError as error:
-            QMessageBox.warning(self, _("Cannot save"), error.message)
-            return
-        self.accept()
+        self.saved = save_form(
+            self, self.errors, lambda: self._db.write(profiles.save_profile, self.profile())
+        )
+        if self.saved is not None:
+            self.accept()

@@ -666,3 +666,18 @@ def test_certified_extract_of_the_shown_entries_is_written_in_the_background(
     assert f"Entry {police.number}" in text and "Policía en el portón" in text
     assert "Cambio de guardia" not in text
     assert head_code(db.read(stored_head)[1]) in text
+
+
+def test_an_extract_that_cannot_be_written_says_so(window, db, qtbot, tmp_path, message_boxes):
+    author = add(db, "Peña, Edgardo", "30.112.045")
+    write(db, author, "Policía en el portón")
+    dialog = logbook(window).extract_dialog()
+    qtbot.addWidget(dialog)
+    written = []
+    dialog.written.connect(written.append)
+    dialog.write_to(tmp_path / "no-such-folder" / "extract.pdf")
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=10_000)
+    [(kind, title, _text)] = message_boxes
+    assert (kind, title) == ("warning", "The extract was not written")
+    assert written == []
+    assert not (tmp_path / "no-such-folder").exists()

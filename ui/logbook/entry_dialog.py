@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from obrero import members
-from obrero.errors import ObreroError, ValidationError, ValidationErrors
+from obrero.errors import ValidationError, ValidationErrors
 from obrero.i18n import _
 from obrero.i18n.formatting import date_placeholder, format_date, parse_date
 from obrero.logbook import entries
@@ -51,7 +50,7 @@ from obrero.logbook.entries import (
     happened_at_from_form,
 )
 from obrero.store.database import Database
-from ui.form_errors import FieldErrors
+from ui.form_errors import FieldErrors, save_form
 from ui.logbook.attachments import format_size, thumbnail
 
 _LINE_FIELDS = ("happened_date", "happened_time", "title", "place", "people")
@@ -428,15 +427,6 @@ class EntryDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            self.saved = self._db.write(add_entry, self.draft())
-        except (ValidationError, ValidationErrors) as error:
-            self.errors.show(error)
-            stray = self.errors.unplaced(error)
-            if stray:
-                QMessageBox.warning(self, _("Cannot save"), "\n".join(stray))
-            return
-        except ObreroError as error:
-            QMessageBox.warning(self, _("Cannot save"), error.message)
-            return
-        self.accept()
+        self.saved = save_form(self, self.errors, lambda: self._db.write(add_entry, self.draft()))
+        if self.saved is not None:
+            self.accept()

@@ -17,21 +17,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
-    QProgressDialog,
     QVBoxLayout,
 )
 
 from obrero import profile as profiles
 from obrero.documents.logbook_extract import render_logbook_extract
 from obrero.documents.output import write_document
-from obrero.errors import ObreroError, ValidationError, ValidationErrors
+from obrero.errors import ValidationError, ValidationErrors
 from obrero.i18n import LANGUAGES, _
 from obrero.i18n.formatting import date_placeholder, parse_date
 from obrero.logbook.entries import CATEGORIES
 from obrero.logbook.extract import build_extract
 from obrero.store.database import Database
-from ui.background import run_in_background
+from ui.background import run_with_progress
 from ui.form_errors import FieldErrors
 
 
@@ -51,7 +49,6 @@ class ExtractDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.errors = FieldErrors()
-        self.progress: QProgressDialog | None = None
         self._build(since, until, categories)
         self.retranslate()
 
@@ -157,29 +154,15 @@ class ExtractDialog(QDialog):
     def write_to(self, path: Path) -> None:
         """Build, render and write the PDF on a pool thread, with a busy indicator."""
         since, until, categories, language = self.choices()
-        self.progress = QProgressDialog(_("Writing the extract…"), "", 0, 0, self)
-        self.progress.setCancelButton(None)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(600)  # quick work shows no dialog at all
 
         def work() -> Path:
             extract = self._db.read(build_extract, since, until, categories)
             return write_document(path, render_logbook_extract(extract, language))
 
-        run_in_background(work, self._written, self._failed)
-
-    def _finish_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
+        run_with_progress(
+            self, _("Writing the extract…"), work, self._written, _("The extract was not written")
+        )
 
     def _written(self, path: Path) -> None:
-        self._finish_progress()
         self.written.emit(path)
         self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self._finish_progress()
-        message = error.message if isinstance(error, ObreroError) else str(error)
-        QMessageBox.warning(self, _("The extract was not written"), message)

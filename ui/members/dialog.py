@@ -16,18 +16,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from obrero import members
-from obrero.errors import ObreroError, ValidationError, ValidationErrors
 from obrero.i18n import _
 from obrero.i18n.formatting import date_placeholder, format_date
 from obrero.members import FIELD_LABELS, LEAVE_REASONS, Member
 from obrero.store.database import Database
-from ui.form_errors import FieldErrors
+from ui.form_errors import FieldErrors, save_form
 
 _TEXT_FIELDS = ("full_name", "national_id", "sector", "category", "phone", "email", "address")
 
@@ -133,19 +131,12 @@ class MemberDialog(QDialog):
         return values
 
     def save(self) -> None:
-        try:
-            draft = members.draft_from_form(self.form_values())
-            if self._member is None:
-                self.saved = self._db.write(members.add_member, draft)
-            else:
-                self.saved = self._db.write(members.update_member, self._member.id, draft)
-        except (ValidationError, ValidationErrors) as error:
-            self.errors.show(error)
-            stray = self.errors.unplaced(error)
-            if stray:
-                QMessageBox.warning(self, _("Cannot save"), "\n".join(stray))
-            return
-        except ObreroError as error:
-            QMessageBox.warning(self, _("Cannot save"), error.message)
-            return
-        self.accept()
+        self.saved = save_form(self, self.errors, self._write)
+        if self.saved is not None:
+            self.accept()
+
+    def _write(self) -> Member:
+        draft = members.draft_from_form(self.form_values())
+        if self._member is None:
+            return self._db.write(members.add_member, draft)
+        return self._db.write(members.update_member, self._member.id, draft)

@@ -145,9 +145,6 @@ class MembersPage(QWidget):
         """Reload, then select the saved member (fetching pages until it shows)."""
         self.model.reload()
         row = self.model.row_of(member.id)
-        while row is None and self.model.canFetchMore():
-            self.model.fetchMore()
-            row = self.model.row_of(member.id)
         if row is not None:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))

@@ -11,16 +11,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
 )
 
-from obrero.errors import ObreroError, ValidationError, ValidationErrors
 from obrero.i18n import _
 from obrero.store.database import Database
 from obrero.wages import periods
 from obrero.wages.periods import LINE_KINDS, MemberLine, Period
-from ui.form_errors import FieldErrors
+from ui.form_errors import FieldErrors, save_form
 from ui.wages.widgets import read_amount
 
 
@@ -128,25 +126,19 @@ class LineDialog(QDialog):
         self.hint.setText(hints.get(self.kind.currentData(), ""))
 
     def save(self) -> None:
-        try:
-            amount = read_amount(self.amount.text(), self._country)
-            kind = self.kind.currentData()
-            self.saved = self._db.write(
-                periods.add_line,
-                self._period.id,
-                self.member.currentData() or 0,
-                kind,
-                self.description.text(),
-                amount,
-                self.adjusts.currentData() if kind == "adjustment" else None,
-            )
-        except (ValidationError, ValidationErrors) as error:
-            self.errors.show(error)
-            stray = self.errors.unplaced(error)
-            if stray:
-                QMessageBox.warning(self, _("Cannot save"), "\n".join(stray))
-            return
-        except ObreroError as error:
-            QMessageBox.warning(self, _("Cannot save"), error.message)
-            return
-        self.accept()
+        self.saved = save_form(self, self.errors, self._write)
+        if self.saved is not None:
+            self.accept()
+
+    def _write(self) -> periods.MemberLine:
+        amount = read_amount(self.amount.text(), self._country)
+        kind = self.kind.currentData()
+        return self._db.write(
+            periods.add_line,
+            self._period.id,
+            self.member.currentData() or 0,
+            kind,
+            self.description.text(),
+            amount,
+            self.adjusts.currentData() if kind == "adjustment" else None,
+        )

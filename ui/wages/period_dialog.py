@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from obrero.errors import ObreroError, ValidationError, ValidationErrors
+from obrero.errors import ValidationError, ValidationErrors
 from obrero.i18n import N_, _
 from obrero.i18n.formatting import (
     date_placeholder,
@@ -37,7 +36,7 @@ from obrero.store.database import Database
 from obrero.wages import periods
 from obrero.wages.periods import DEFAULT_MAX_HOURS, Period, PeriodDraft
 from obrero.wages.rules import RULE_LABELS, Rule
-from ui.form_errors import FieldErrors
+from ui.form_errors import FieldErrors, save_form
 
 LENGTHS = {
     "month": N_("A whole month"),
@@ -352,19 +351,12 @@ class PeriodDialog(QDialog):
             return empty
 
     def save(self) -> None:
-        try:
-            draft = self.draft()
-            if self._period is None:
-                self.saved = self._db.write(periods.create_period, draft)
-            else:
-                self.saved = self._db.write(periods.update_period, self._period.id, draft)
-        except (ValidationError, ValidationErrors) as error:
-            self.errors.show(error)
-            stray = self.errors.unplaced(error)
-            if stray:
-                QMessageBox.warning(self, _("Cannot save"), "\n".join(stray))
-            return
-        except ObreroError as error:
-            QMessageBox.warning(self, _("Cannot save"), error.message)
-            return
-        self.accept()
+        self.saved = save_form(self, self.errors, self._write)
+        if self.saved is not None:
+            self.accept()
+
+    def _write(self) -> periods.Period:
+        draft = self.draft()
+        if self._period is None:
+            return self._db.write(periods.create_period, draft)
+        return self._db.write(periods.update_period, self._period.id, draft)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -14,18 +14,15 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
-    QMessageBox,
-    QProgressDialog,
     QRadioButton,
     QVBoxLayout,
 )
 
 from obrero.documents.output import write_document
-from obrero.errors import ObreroError
 from obrero.i18n import LANGUAGES, _
 from obrero.store.database import Database
 from obrero.wages.periods import Period
-from ui.background import run_in_background
+from ui.background import run_with_progress
 
 
 class StatementsDialog(QDialog):
@@ -45,7 +42,6 @@ class StatementsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self._period = period
-        self.progress: QProgressDialog | None = None
         self._build(members, member_id, language)
         self.retranslate()
 
@@ -132,10 +128,6 @@ class StatementsDialog(QDialog):
         member, language = self.choices()
         period_id = self._period.id
         self.buttons.setEnabled(False)
-        self.progress = QProgressDialog(_("Writing the statements…"), "", 0, 0, self)
-        self.progress.setCancelButton(None)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(600)  # quick work shows no dialog at all
 
         def work() -> Path:
             from obrero.documents.wage_statements import render_wage_statements
@@ -145,21 +137,16 @@ class StatementsDialog(QDialog):
             pdf = render_wage_statements(statements, language, summary=member is None)
             return write_document(path, pdf)
 
-        run_in_background(work, self._written, self._failed)
-
-    def _finish_progress(self) -> None:
-        self.buttons.setEnabled(True)
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
+        run_with_progress(
+            self,
+            _("Writing the statements…"),
+            work,
+            self._written,
+            _("The statements were not written"),
+            after_failure=lambda: self.buttons.setEnabled(True),
+        )
 
     def _written(self, path: Path) -> None:
-        self._finish_progress()
+        self.buttons.setEnabled(True)
         self.written.emit(path)
         self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self._finish_progress()
-        message = error.message if isinstance(error, ObreroError) else str(error)
-        QMessageBox.warning(self, _("The statements were not written"), message)
