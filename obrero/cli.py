@@ -1,9 +1,9 @@
 """The ``obrero`` command: the desktop window, or headless work with a subcommand.
 
-``obrero`` alone opens the window; ``obrero init|demo|audit|logbook|wages|print`` run the same
-services the window uses, without Qt. Problems a person can fix (a refused
-file, a wrong date) end with a translated message on stderr and exit code 2,
-never a traceback.
+``obrero`` alone opens the window; ``obrero init|demo|audit|logbook|wages|print|backup|
+export|verify-archive|import`` run the same services the window uses, without Qt.
+Problems a person can fix (a refused file, a wrong date) end with a translated
+message on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from obrero.locations import default_database_path
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
+# Where scripts (and tests) hand over an archive's passphrase instead of typing it.
+PASSPHRASE_VARIABLE = "OBRERO_PASSPHRASE"
 
 # What `obrero demo` makes unless told otherwise (the same as obrero.demo's defaults,
 # repeated here so that starting the window does not load the demo's modules).
@@ -131,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logbook_commands(commands)
     _add_wages_commands(commands)
     _add_print_commands(commands)
+    _add_exchange_commands(commands)
     return parser
 
 
@@ -298,6 +301,65 @@ def _add_print_commands(commands: argparse._SubParsersAction) -> None:
         help=_("only this member's statement (by member number)"),
     )  # fmt: skip
     _add_document_options(wages)
+
+
+def _add_exchange_commands(commands: argparse._SubParsersAction) -> None:
+    """``obrero backup|export|verify-archive|import``: copies and archives of the records."""
+    _add_command(
+        commands,
+        "backup",
+        _("copy the database into the backups folder beside it and print the copy's path"),
+    )
+    export = _add_command(
+        commands,
+        "export",
+        _("write a signed archive of every record into a folder, e.g. a USB stick"),
+    )
+    export.add_argument(
+        "--to", dest="target", type=Path, required=True, metavar=_("DIR"),
+        help=_("the folder to write the archive into"),
+    )  # fmt: skip
+    export.add_argument(
+        "--encrypt", action="store_true",
+        help=_(
+            "protect the archive with a passphrase (asked twice, or taken from the "
+            "environment variable {name})"
+        ).format(name=PASSPHRASE_VARIABLE),
+    )  # fmt: skip
+    verify = _add_command(
+        commands,
+        "verify-archive",
+        _("check an archive's files, checksums and signature: exit 0 when intact, 1 when not"),
+        run="verify_archive",
+    )
+    _add_archive_options(verify)
+    restore = _add_command(
+        commands,
+        "import",
+        _(
+            "replace the database with the one in an archive, after checking the archive "
+            "and saving a copy of the current database"
+        ),
+        run="import_archive",
+    )
+    _add_archive_options(restore)
+    restore.add_argument(
+        "--accept-foreign", action="store_true",
+        help=_("accept an archive signed by another installation's key"),
+    )  # fmt: skip
+
+
+def _add_archive_options(options: argparse._ArgumentGroup) -> None:
+    options.add_argument(
+        "archive", type=Path, metavar=_("FILE"), help=_("the archive (.zip) to read"),
+    )  # fmt: skip
+    options.add_argument(
+        "--passphrase-env", action="store_true",
+        help=_(
+            "take the passphrase of an encrypted archive from the environment variable {name} "
+            "instead of asking for it"
+        ).format(name=PASSPHRASE_VARIABLE),
+    )  # fmt: skip
 
 
 def _add_document_options(options: argparse._ArgumentGroup) -> None:

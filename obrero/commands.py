@@ -1,4 +1,4 @@
-"""The headless commands behind ``obrero init|demo|audit|logbook|wages|print``.
+"""The headless commands behind ``obrero init|demo|audit|logbook|wages|print|backup|export|...``.
 
 Kept apart from the parser (see :mod:`obrero.cli`) so that opening the window never loads them.
 """
@@ -6,8 +6,11 @@ Kept apart from the parser (see :mod:`obrero.cli`) so that opening the window ne
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
     from obrero.wages.statements import WageStatements
 
 EXIT_OK = 0
-EXIT_BROKEN = 1  # `obrero logbook verify`: the chain does not match
+EXIT_BROKEN = 1  # `obrero logbook verify`, `obrero verify-archive`: not intact
 
 T = TypeVar("T")
 
@@ -339,3 +342,176 @@ def _period_of_month(session: Session, year: int, month: int) -> Period:
             ).format(month=typed, choices=choices)
         )
     return found[0]
+
+
+# --- backups and archives ------------------------------------------------------------------
+
+
+def backup(args: argparse.Namespace, db_path: Path) -> int:
+    """Copy the database into its backups folder; print the copy's path (for scripts)."""
+    from obrero.exchange.backups import backup_now
+
+    print(backup_now(db_path, "manual"))
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace, db_path: Path) -> int:
+    """Write the signed (and, with --encrypt, encrypted) archive into ``--to``."""
+    from obrero.exchange.archive import export_archive
+    from obrero.exchange.keys import fingerprint, installation_key, public_key_bytes
+
+    if not db_path.exists():
+        raise ObreroError(_("There is no database at {path}.").format(path=db_path))
+    passphrase = _new_passphrase() if args.encrypt else None
+    database = open_database(db_path)
+    try:
+        path = export_archive(database, args.target, passphrase, progress=_ProgressLine())
+    finally:
+        database.close()
+    print(_("Wrote the archive {path}.").format(path=path))
+    print(
+        _("Signed with this installation's key, fingerprint {fingerprint}.").format(
+            fingerprint=fingerprint(public_key_bytes(installation_key()))
+        )
+    )
+    return EXIT_OK
+
+
+class _ProgressLine:
+    """``progress(done, total)`` of a long task, as a percentage on stderr.
+
+    On a terminal one line is rewritten in place; otherwise a line per tenth.
+    """
+
+    def __init__(self) -> None:
+        self._shown = -1
+        self._terminal = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        step = percent if self._terminal else percent - percent % 10
+        if step == self._shown:
+            return
+        self._shown = step
+        text = _("Exporting… {percent}%").format(percent=step)
+        end = "\n" if not self._terminal or step == 100 else ""
+        print(f"\r{text}" if self._terminal else text, end=end, file=sys.stderr, flush=True)
+
+
+def verify_archive(args: argparse.Namespace, db_path: Path) -> int:
+    """Check an archive: exit 0 with a summary when intact, 1 with each problem when not."""
+    from obrero.exchange.verify import verify_archive as verify
+
+    report = verify(args.archive, _archive_passphrase(args))
+    if not report.ok:
+        print(_("Verifying {file} found problems:").format(file=args.archive))
+        for problem in report.problems:
+            print(f"- {problem}")
+        for warning in report.warnings:
+            print(_("Warning: {warning}").format(warning=warning))
+        return EXIT_BROKEN
+    manifest = report.manifest or {}
+    factory = manifest.get("factory") or {}
+    print(
+        _("The archive {file} is intact: every file matches its manifest and signature.").format(
+            file=args.archive
+        )
+    )
+    print(_("Factory: {name}").format(name=factory.get("name") or _("(no profile yet)")))
+    print(_("Created: {time}").format(time=_archive_time(manifest.get("created_at"))))
+    files = len(manifest.get("files") or ())
+    print(_("Files: {count}").format(count=files))
+    if report.signed_here:
+        signer = _("Signed by this installation, fingerprint {fingerprint}.")
+    elif report.trusted:
+        signer = _("Signed by a trusted installation, fingerprint {fingerprint}.")
+    else:
+        signer = _("Signed by another installation, fingerprint {fingerprint}.")
+    print(signer.format(fingerprint=report.fingerprint))
+    if report.encrypted:
+        print(_("Encrypted with a passphrase."))
+    for warning in report.warnings:
+        print(_("Warning: {warning}").format(warning=warning))
+    return EXIT_OK
+
+
+def _archive_time(created_at: object) -> str:
+    """The manifest's creation time (UTC), as a person reads it."""
+    try:
+        moment = datetime.strptime(str(created_at), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return str(created_at)
+    return _("{time} UTC").format(time=format_datetime(moment, "UTC"))
+
+
+def import_archive(args: argparse.Namespace, db_path: Path) -> int:
+    """Replace the database with the archive's, after verifying it and backing up the current."""
+    from obrero.exchange.backups import backup_now
+    from obrero.exchange.restore import import_archive as restore
+
+    result = restore(
+        db_path,
+        args.archive,
+        _archive_passphrase(args),
+        args.accept_foreign,
+        backup=lambda path: backup_now(path, "before-import"),
+    )
+    db_path = Path(db_path).expanduser().resolve()
+    print(_("Imported {file} into {path}.").format(file=args.archive, path=db_path))
+    if result.backup_path is None:
+        print(_("There was no database at {path} before; nothing needed saving.").format(
+            path=db_path
+        ))  # fmt: skip
+    else:
+        print(_("The previous database was saved as {copy}.").format(copy=result.backup_path))
+    return EXIT_OK
+
+
+def _new_passphrase() -> str:
+    """The passphrase to encrypt with: from the environment, or typed twice alike."""
+    from obrero.cli import PASSPHRASE_VARIABLE
+
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE)
+    if passphrase:
+        return passphrase
+    first = _ask_passphrase(_("Passphrase for the archive: "))
+    if not first:
+        raise ObreroError(_("The passphrase is empty. Type one, or export without encryption."))
+    if _ask_passphrase(_("The same passphrase again: ")) != first:
+        raise ObreroError(_("The two passphrases differ; nothing was exported."))
+    return first
+
+
+def _archive_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase to open ``args.archive``: from the environment, asked, or none needed."""
+    from obrero.cli import PASSPHRASE_VARIABLE
+
+    if args.passphrase_env:
+        passphrase = os.environ.get(PASSPHRASE_VARIABLE)
+        if not passphrase:
+            raise ObreroError(
+                _("--passphrase-env was given but {name} is not set.").format(
+                    name=PASSPHRASE_VARIABLE
+                )
+            )
+        return passphrase
+    if not _is_encrypted(args.archive):
+        return None
+    return _ask_passphrase(_("Passphrase of {file}: ").format(file=args.archive)) or None
+
+
+def _is_encrypted(path: Path) -> bool:
+    from obrero.exchange.encryption import is_encrypted
+
+    try:
+        with Path(path).open("rb") as handle:
+            return is_encrypted(handle.read(64))
+    except OSError:
+        return False  # verifying says what is wrong with the file
+
+
+def _ask_passphrase(prompt: str) -> str:
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise ObreroError(_("No passphrase was typed.")) from None

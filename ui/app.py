@@ -29,6 +29,7 @@ from ui.main_window import MainWindow
 if TYPE_CHECKING:
     from obrero.store.database import Database
     from ui.profile_dialog import ProfileDialog
+    from ui.replacement import Replacement
 
 EXIT_REFUSED = 2
 
@@ -50,6 +51,7 @@ def open_store(db_path: Path, demo: bool) -> tuple[Database, str]:
     Returns the database and a message to show (why no demo was added), if any.
     """
     # Load the pages' modules here, so the UI thread does not pay for them.
+    import ui.exchange.page
     import ui.logbook.page
     import ui.members.page
     import ui.settings_page
@@ -61,6 +63,7 @@ def open_store(db_path: Path, demo: bool) -> tuple[Database, str]:
     qr_modules("")  # loads the QR encoder for the logbook's chain head, off the UI thread
 
     db = open_database(db_path)
+    daily_backup(db)
     note = ""
     if demo:
         try:
@@ -68,6 +71,20 @@ def open_store(db_path: Path, demo: bool) -> tuple[Database, str]:
         except ObreroError as error:
             note = error.message
     return db, note
+
+
+def daily_backup(db: Database) -> Path | None:
+    """The first start of the day copies the database; a failure never stops the start."""
+    from obrero import settings as settings_service
+    from obrero.exchange import backups
+
+    try:
+        keep = db.read(settings_service.get_settings).backups_to_keep
+        return backups.daily_backup(db.path, keep=keep)
+    except Exception:  # a full disk must not keep the secretary from the records
+        print("Obrero: the daily backup copy could not be made:", file=sys.stderr)
+        traceback.print_exc()
+        return None
 
 
 class Startup(QObject):
@@ -80,6 +97,7 @@ class Startup(QObject):
         self.exit_code = 0
         self._switcher = switcher
         self.window = MainWindow(None, switcher.apply)
+        self.window.replace_requested.connect(self._replace)
         self.window.show()
         run_in_background(lambda: open_store(db_path, demo), self._opened, self._failed)
 
@@ -114,6 +132,44 @@ class Startup(QObject):
         assert self.db is not None
         self.window.attach(self.db)
         self.window.check_chain()
+
+    def _replace(self, replacement: Replacement) -> None:
+        """Close the database, run ``replacement.work`` on it off the UI thread, reopen.
+
+        The pages go first (each holds the database), and background work
+        ends before the file is closed. Whether the work succeeds or is
+        refused, the file is opened again and the pages come back.
+        """
+        from obrero.store.database import open_database
+
+        if self.db is None:
+            return
+        db, self.db = self.db, None
+        path = db.path
+        self.window.detach(replacement.busy_text)
+        QThreadPool.globalInstance().waitForDone(30_000)
+        db.close()
+
+        def work() -> tuple[Database, object]:
+            try:
+                outcome = replacement.work(path)
+            except Exception as error:  # the file is untouched: reopen it all the same
+                outcome = error
+            return open_database(path), outcome
+
+        run_in_background(work, lambda opened: self._replaced(replacement, *opened), self._failed)
+
+    def _replaced(self, replacement: Replacement, db: Database, outcome: object) -> None:
+        self._opened((db, ""))
+        if self.window.is_attached():
+            self.window.show_area(replacement.area)
+        if isinstance(outcome, Exception):
+            message = outcome.message if isinstance(outcome, ObreroError) else str(outcome)
+            QMessageBox.warning(self.window, replacement.failure_title, message)
+        else:
+            QMessageBox.information(
+                self.window, replacement.done_title, replacement.done_text(outcome)
+            )
 
     def _failed(self, error: Exception) -> None:
         message = error.message if isinstance(error, ObreroError) else str(error)

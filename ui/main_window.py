@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -40,16 +40,21 @@ AREAS = (
     ("members", N_("Members")),
     ("logbook", N_("Logbook")),
     ("wages", N_("Wages")),
+    ("export", N_("Export")),
     ("settings", N_("Settings")),
 )
 
 
 class MainWindow(QMainWindow):
+    # A Replacement of the database file (import, restore), for the database's owner.
+    replace_requested = Signal(object)
+
     def __init__(self, db: Database | None, apply_language: Callable[[str], None]) -> None:
         super().__init__()
         self._db: Database | None = None
         self._apply_language = apply_language
         self._factory_name = ""
+        self._busy_text = ""  # what the window waits for while it has no pages
         self._chain: ChainReport | Exception | None = None  # the last check, if any
         self._stopping = threading.Event()  # the window closes: stop the chain check
         self.pages: dict[str, QWidget] = {}
@@ -138,12 +143,14 @@ class MainWindow(QMainWindow):
     def attach(self, db: Database) -> None:
         """Put in the areas' pages, now that the database is open."""
         from obrero import profile as profiles
+        from ui.exchange.page import ExchangePage
         from ui.logbook.page import LogbookPage
         from ui.members.page import MembersPage
         from ui.settings_page import SettingsPage
         from ui.wages.page import WagesPage
 
         self._db = db
+        self._busy_text = ""
         profile = db.read(profiles.get_profile)
         self._factory_name = profile.name if profile else ""
         settings_page = SettingsPage(db, self._apply_language)
@@ -152,10 +159,13 @@ class MainWindow(QMainWindow):
         logbook_page = LogbookPage(db)
         logbook_page.chain_checked.connect(self.show_chain_report)
         logbook_page.entry_saved.connect(self._entry_saved)
+        exchange_page = ExchangePage(db)
+        exchange_page.replace_requested.connect(self.replace_requested)
         self.pages = {
             "members": MembersPage(db),
             "logbook": logbook_page,
             "wages": WagesPage(db),
+            "export": exchange_page,
             "settings": settings_page,
         }
         for key, _label in AREAS:
@@ -165,6 +175,21 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self._show_row(0)
         self.retranslate()
+
+    def detach(self, text: str) -> None:
+        """Take the pages out (the database is about to close); show ``text`` meanwhile."""
+        self.stop_chain_check()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = {}
+        self._db = None
+        self.sidebar.setEnabled(False)
+        self.records_menu.setEnabled(False)
+        self._busy_text = text
+        self.opening.setText(text)
+        self.stack.setCurrentWidget(self.opening)
+        self.location.clear()
 
     def is_attached(self) -> bool:
         return self._db is not None
@@ -245,7 +270,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         name = self._factory_name
         self.setWindowTitle(f"Obrero — {name}" if name else "Obrero")
-        self.opening.setText(_("Opening the records…"))
+        self.opening.setText(self._busy_text or _("Opening the records…"))
         for row, (_key, label) in enumerate(AREAS):
             self.sidebar.item(row).setText(_(label))
             self.area_actions[row].setText(_(label))

@@ -21,7 +21,6 @@ from obrero import profile as profiles
 from obrero import settings as settings_service
 from obrero.errors import ValidationError, ValidationErrors
 from obrero.i18n import LANGUAGES, _
-from obrero.settings import Settings
 from obrero.store.database import Database
 from ui.form_errors import FieldErrors
 
@@ -115,8 +114,13 @@ class SettingsPage(QWidget):
             self.document_language.setCurrentIndex(max(0, index))
 
     def save(self) -> None:
-        wanted = Settings(self.operator.text(), self.ui_language.currentData())
         try:
+            # Only this page's fields change; the others (backups kept...) stay as stored.
+            wanted = replace(
+                self._db.read(settings_service.get_settings),
+                operator_name=self.operator.text(),
+                ui_language=self.ui_language.currentData(),
+            )
             stored = self._db.write(settings_service.save_settings, wanted)
             profile = self._db.read(profiles.get_profile)
             if profile is not None:

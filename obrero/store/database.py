@@ -207,14 +207,18 @@ def open_database(
 
     A file that is not an Obrero database, or comes from a newer Obrero, raises
     :class:`DatabaseRefused` and is left untouched. Before an upgrade of an
-    existing file a backup copy is made beside it.
+    existing file a "before-upgrade" copy is made in the backups folder beside it
+    (see :mod:`obrero.exchange.backups`).
     """
     path = Path(path).expanduser().resolve()
-    state, revision = inspect_file(path)
+    state, _revision = inspect_file(path)
     if state is FileState.NEW:
         _mark_new_file(path)
     elif state is FileState.OLDER:
-        copy = backup_copy(path, f"before-upgrade-from-{revision or 'empty'}")
+        # Imported here: the backups module sits above the store (and needs no SQLAlchemy).
+        from obrero.exchange.backups import backup_now
+
+        copy = backup_now(path, "before-upgrade")
         if on_backup:
             on_backup(copy)
     engine = _make_engine(path, busy_timeout_ms)

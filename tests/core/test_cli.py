@@ -829,3 +829,276 @@ def test_print_wages_usage_errors(tmp_path, capsys, arguments, message):
 
     assert code == 2
     assert message in err
+
+
+# --- backup, export, verify-archive, import ---------------------------------------------------
+
+
+@pytest.fixture
+def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This installation's signing key lives in a throwaway configuration folder."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.delenv("OBRERO_PASSPHRASE", raising=False)
+    return config
+
+
+def table_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, in rowid order, read with plain sqlite3."""
+    with closing(sqlite3.connect(path)) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {
+            name: connection.execute(f'SELECT * FROM "{name}" ORDER BY 1').fetchall()
+            for name in names
+        }
+
+
+def export_to(capsys, db: Path, target: Path, *extra: str) -> tuple[Path, str]:
+    """Export ``db`` into ``target``; the archive's path and the printed fingerprint."""
+    target.mkdir(exist_ok=True)
+    code, out, err = run(capsys, "export", "--db", str(db), "--to", str(target), *extra)
+    assert code == 0, err
+    wrote, signed = out.splitlines()
+    archive = Path(re.fullmatch(r"Wrote the archive (.+)\.", wrote).group(1))
+    fingerprint = re.fullmatch(
+        r"Signed with this installation's key, fingerprint ([0-9A-F ]{19})\.", signed
+    ).group(1)
+    return archive, fingerprint
+
+
+def rewrite_member(archive: Path, name: str, change) -> None:
+    """Replace one file inside the zip, leaving its manifest and signature as they were."""
+    import zipfile
+
+    with zipfile.ZipFile(archive) as source:
+        contents = [(info, source.read(info)) for info in source.infolist()]
+    assert name in [info.filename for info, _data in contents]
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in contents:
+            target.writestr(info, change(data) if info.filename == name else data)
+
+
+def test_exchange_commands_have_help(capsys):
+    out = run(capsys, "--help")[1]
+    for command in ("backup", "export", "verify-archive", "import"):
+        assert command in out
+
+    for command, options in (
+        ("backup", ["--db"]),
+        ("export", ["--db", "--to", "--encrypt"]),
+        ("verify-archive", ["--passphrase-env", "FILE"]),
+        ("import", ["--db", "--accept-foreign", "--passphrase-env", "FILE"]),
+    ):
+        code, out, _err = run(capsys, command, "--help")
+        assert code == 0
+        assert f"usage: obrero {command}" in out
+        for option in options:
+            assert option in out, (command, option)
+
+
+def test_backup_prints_the_path_of_a_checked_copy(demo_db, capsys):
+    code, out, err = run(capsys, "backup", "--db", str(demo_db))
+
+    assert (code, err) == (0, "")
+    copy = Path(out.strip())
+    assert copy.parent == demo_db.parent / "backups"
+    assert re.fullmatch(r"obrero-\d{8}T\d{6}Z-manual\.sqlite3", copy.name)
+    assert table_rows(copy) == table_rows(demo_db)
+    with closing(sqlite3.connect(copy)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+    second = Path(run(capsys, "backup", "--db", str(demo_db))[1].strip())
+    assert second != copy and second.exists() and copy.exists()
+
+
+def test_backup_of_a_missing_database_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "missing.sqlite3"
+
+    code, out, err = run(capsys, "backup", "--db", str(path))
+
+    assert (code, out) == (2, "")
+    assert err == f"There is no database at {path}.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_export_verify_and_import_into_a_fresh_path(demo_db, tmp_path, capsys, own_key):
+    usb = tmp_path / "usb"
+    code, out, err = run(capsys, "export", "--db", str(demo_db), "--to", str(usb))
+    assert code == 2 and "usb" in err  # the folder must exist
+    archive, fingerprint = export_to(capsys, demo_db, usb)
+
+    assert archive.parent == usb and archive.name.startswith("obrero-cooperativa-de-trabajo")
+    assert archive.suffix == ".zip"
+    assert sorted(p.name for p in usb.iterdir()) == [archive.name]
+
+    code, out, err = run(capsys, "verify-archive", str(archive))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == (
+        f"The archive {archive} is intact: every file matches its manifest and signature."
+    )
+    assert lines[1] == "Factory: Cooperativa de Trabajo La Tomatera Ltda."
+    assert re.fullmatch(r"Created: .+ UTC", lines[2])
+    assert re.fullmatch(r"Files: \d+", lines[3]) and int(lines[3].split()[1]) > 3
+    assert lines[4] == f"Signed by this installation, fingerprint {fingerprint}."
+    assert len(lines) == 5
+
+    fresh = tmp_path / "other pc" / "obrero.sqlite3"
+    code, out, err = run(capsys, "import", "--db", str(fresh), str(archive))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Imported {archive} into {fresh}.",
+        f"There was no database at {fresh} before; nothing needed saving.",
+    ]
+    assert table_rows(fresh) == table_rows(demo_db)
+    assert member_count(fresh) == 5
+
+
+def test_import_over_a_database_saves_it_first(demo_db, tmp_path, capsys, own_key):
+    archive, _fingerprint = export_to(capsys, demo_db, tmp_path / "usb")
+    target = tmp_path / "target.sqlite3"
+    assert run(capsys, "init", "--db", str(target))[0] == 0
+    before = table_rows(target)
+
+    code, out, _err = run(capsys, "import", "--db", str(target), str(archive))
+
+    assert code == 0
+    saved = Path(re.fullmatch(r"The previous database was saved as (.+)\.", out.splitlines()[1])[1])
+    assert saved.parent == tmp_path / "backups"
+    assert saved.name.endswith("-before-import.sqlite3")
+    assert table_rows(saved) == before
+    assert table_rows(target) == table_rows(demo_db)
+
+
+def test_a_tampered_archive_fails_verification_and_is_not_imported(
+    demo_db, tmp_path, capsys, own_key
+):
+    archive, _fingerprint = export_to(capsys, demo_db, tmp_path / "usb")
+    rewrite_member(archive, "csv/member.csv", lambda data: data.replace(b"Luna", b"Lina"))
+
+    code, out, _err = run(capsys, "verify-archive", str(archive))
+
+    assert code == 1
+    assert out.splitlines()[0] == f"Verifying {archive} found problems:"
+    assert (
+        "- csv/member.csv was altered: its contents do not match the manifest (SHA-256)."
+        in out.splitlines()
+    )
+
+    target = tmp_path / "target.sqlite3"
+    assert run(capsys, "init", "--db", str(target))[0] == 0
+    before = target.read_bytes()
+    code, out, err = run(capsys, "import", "--db", str(target), str(archive))
+    assert (code, out) == (2, "")
+    assert "The archive was not imported; the current database was not changed." in err
+    assert "csv/member.csv was altered" in err
+    assert target.read_bytes() == before
+    assert not (tmp_path / "backups").exists()
+
+
+def test_verify_a_file_that_is_missing_or_not_an_archive(tmp_path, capsys, own_key):
+    code, out, _err = run(capsys, "verify-archive", str(tmp_path / "nothing.zip"))
+    assert code == 1
+    assert "does not exist" in out
+
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"PK\x03\x04 this is not really a zip" * 10)
+    code, out, err = run(capsys, "verify-archive", str(junk))
+    assert code == 1
+    assert out.startswith(f"Verifying {junk} found problems:\n- ")
+    assert "Traceback" not in out + err
+
+
+def test_encrypted_export_needs_its_passphrase(demo_db, tmp_path, capsys, own_key, monkeypatch):
+    monkeypatch.setenv("OBRERO_PASSPHRASE", "ñandú del Paraná")
+    archive, fingerprint = export_to(capsys, demo_db, tmp_path / "usb", "--encrypt")
+    assert archive.name.endswith(".zip.enc")
+
+    code, out, _err = run(capsys, "verify-archive", "--passphrase-env", str(archive))
+    assert code == 0
+    assert f"Signed by this installation, fingerprint {fingerprint}." in out
+    assert out.splitlines()[-1] == "Encrypted with a passphrase."
+
+    monkeypatch.setenv("OBRERO_PASSPHRASE", "wrong")
+    code, out, _err = run(capsys, "verify-archive", "--passphrase-env", str(archive))
+    assert code == 1
+    assert "The passphrase is wrong" in out
+
+    monkeypatch.delenv("OBRERO_PASSPHRASE")
+    code, out, err = run(capsys, "verify-archive", "--passphrase-env", str(archive))
+    assert (code, out) == (2, "")
+    assert err == "--passphrase-env was given but OBRERO_PASSPHRASE is not set.\n"
+
+    # Without --passphrase-env, an encrypted archive's passphrase is asked for.
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "getpass.getpass", lambda prompt="": asked.append(prompt) or "ñandú del Paraná"
+    )
+    assert run(capsys, "verify-archive", str(archive))[0] == 0
+    assert asked == [f"Passphrase of {archive}: "]
+
+    fresh = tmp_path / "fresh.sqlite3"
+    assert run(capsys, "import", "--db", str(fresh), str(archive))[0] == 0
+    assert table_rows(fresh) == table_rows(demo_db)
+
+
+def test_import_with_a_wrong_passphrase_changes_nothing(
+    demo_db, tmp_path, capsys, own_key, monkeypatch
+):
+    monkeypatch.setenv("OBRERO_PASSPHRASE", "la fábrica es nuestra")
+    archive, _fingerprint = export_to(capsys, demo_db, tmp_path / "usb", "--encrypt")
+    monkeypatch.setenv("OBRERO_PASSPHRASE", "La fábrica es nuestra")
+    fresh = tmp_path / "fresh.sqlite3"
+
+    code, out, err = run(capsys, "import", "--db", str(fresh), "--passphrase-env", str(archive))
+
+    assert (code, out) == (2, "")
+    assert "The passphrase is wrong" in err
+    assert not fresh.exists()
+
+
+def test_encrypted_export_asks_the_passphrase_twice(
+    demo_db, tmp_path, capsys, own_key, monkeypatch
+):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    typed = iter(["uno", "dos"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+
+    code, out, err = run(capsys, "export", "--db", str(demo_db), "--to", str(usb), "--encrypt")
+
+    assert (code, out) == (2, "")
+    assert err == "The two passphrases differ; nothing was exported.\n"
+    assert list(usb.iterdir()) == []
+
+    typed = iter(["tres", "tres"])
+    archive, _fingerprint = export_to(capsys, demo_db, usb, "--encrypt")
+    monkeypatch.setenv("OBRERO_PASSPHRASE", "tres")
+    assert run(capsys, "verify-archive", "--passphrase-env", str(archive))[0] == 0
+
+
+def test_import_of_another_installations_archive_needs_accept_foreign(
+    demo_db, tmp_path, capsys, own_key, monkeypatch
+):
+    archive, fingerprint = export_to(capsys, demo_db, tmp_path / "usb")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "another pc"))
+
+    code, out, _err = run(capsys, "verify-archive", str(archive))
+    assert code == 0
+    assert f"Signed by another installation, fingerprint {fingerprint}." in out
+    assert "Warning: Signed by another installation" in out
+
+    fresh = tmp_path / "fresh.sqlite3"
+    code, _out, err = run(capsys, "import", "--db", str(fresh), str(archive))
+    assert code == 2
+    assert fingerprint in err
+    assert not fresh.exists()
+
+    code, _out, _err = run(capsys, "import", "--db", str(fresh), "--accept-foreign", str(archive))
+    assert code == 0
+    assert table_rows(fresh) == table_rows(demo_db)

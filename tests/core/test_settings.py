@@ -59,3 +59,48 @@ def test_invalid_settings_are_refused(db, sql, db_path):
         "The operator name is too long.",
     )
     assert sql(db_path, "SELECT count(*) FROM setting") == [(0,)]
+
+
+def test_backups_to_keep_defaults_to_fourteen_and_is_stored(db, sql, db_path):
+    from obrero.exchange.backups import stored_keep
+
+    assert db.read(settings.get_settings).backups_to_keep == 14
+    assert stored_keep(db_path) == 14
+
+    saved = db.write(settings.save_settings, Settings("Marta", "es", backups_to_keep=30))
+
+    assert saved.backups_to_keep == 30
+    assert db.read(settings.get_settings) == Settings("Marta", "es", 30)
+    assert sql(db_path, "SELECT value FROM setting WHERE key = 'backups_to_keep'") == [("30",)]
+    # The backups module reads it without the store, before the window opens it.
+    assert stored_keep(db_path) == 30
+    # Back to the default: the row stays, so the change is stored (and audited).
+    db.write(settings.save_settings, Settings("Marta", "es"))
+    assert stored_keep(db_path) == 14
+    assert sql(db_path, "SELECT value FROM setting WHERE key = 'backups_to_keep'") == [("14",)]
+
+
+@pytest.mark.parametrize("keep", [0, 366, -1, True, "7"])
+def test_backups_to_keep_out_of_range_is_refused(db, sql, db_path, keep):
+    with pytest.raises(ValidationError) as refused:
+        db.write(settings.save_settings, Settings("Marta", "es", backups_to_keep=keep))
+
+    assert (refused.value.field, refused.value.message) == (
+        "backups_to_keep",
+        "Keep between 1 and 365 backups.",
+    )
+    assert sql(db_path, "SELECT count(*) FROM setting") == [(0,)]
+
+
+@pytest.mark.parametrize("stored", ["0", "400", "many", ""])
+def test_a_bad_stored_backups_to_keep_reads_as_the_default(db, db_path, stored):
+    from obrero.exchange.backups import stored_keep
+
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.execute(
+            "INSERT INTO setting (key, value) VALUES ('backups_to_keep', ?)", (stored,)
+        )
+        connection.commit()
+
+    assert db.read(settings.get_settings).backups_to_keep == 14
+    assert stored_keep(db_path) == 14

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import sqlite3
 from contextlib import closing
 from datetime import date
@@ -118,7 +119,7 @@ def test_reopening_a_current_file_runs_no_migration(db, db_path, make_draft, mon
     finally:
         reopened.close()
     assert backups == []
-    assert [p.name for p in db_path.parent.iterdir() if "before-upgrade" in p.name] == []
+    assert not (db_path.parent / "backups").exists()
 
 
 def test_schema_revisions_match_the_migrations_folder():
@@ -191,7 +192,7 @@ def test_file_from_a_newer_obrero_is_refused_and_untouched(db, db_path):
     assert "has not been changed" in refused.value.message
     assert sha256(db_path) == before
     assert upgrades == []
-    assert [p.name for p in db_path.parent.iterdir() if "before-upgrade" in p.name] == []
+    assert not (db_path.parent / "backups").exists()
 
 
 def test_empty_file_is_a_new_database(db_path):
@@ -237,8 +238,8 @@ def test_stamped_empty_file_is_backed_up_then_upgraded(db_path, sql):
 
     assert len(backups) == 1
     backup = backups[0]
-    assert backup.parent == db_path.parent
-    assert backup.name.startswith("obrero.before-upgrade-from-empty-")
+    assert backup.parent == db_path.parent / "backups"
+    assert re.fullmatch(r"obrero-\d{8}T\d{6}Z-before-upgrade\.sqlite3", backup.name)
     assert sql(backup, "PRAGMA application_id") == [(APPLICATION_ID,)]
     assert sql(backup, "SELECT name FROM sqlite_master") == []
     assert inspect_file(db_path) == (FileState.CURRENT, SCHEMA_HEAD)
@@ -360,7 +361,9 @@ def test_a_database_of_schema_0001_is_backed_up_then_upgraded(tmp_path, sql):
     db = open_database(path, on_backup=backups.append)
     db.close()
     [backup] = backups
-    assert backup.parent == path.parent and "0001" in backup.name
+    assert backup.parent == path.parent / "backups" and backup.name.endswith(
+        "-before-upgrade.sqlite3"
+    )
     assert sql(backup, "SELECT version_num FROM alembic_version") == [("0001",)]
     assert sql(path, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]
     assert sql(path, "SELECT id, full_name, national_id FROM member ORDER BY id") == members_before

@@ -22,11 +22,14 @@ def sidebar_texts(window):
 
 
 def test_sidebar_shows_only_built_areas_and_title_names_the_factory(window, qtbot):
-    assert sidebar_texts(window) == ["Members", "Logbook", "Wages", "Settings"]
+    assert sidebar_texts(window) == ["Members", "Logbook", "Wages", "Export", "Settings"]
     assert window.windowTitle() == f"Obrero — {FACTORY}"
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area() == "settings"
     assert window.stack.currentWidget() is window.pages["settings"]
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_area() == "export"
+    assert window.stack.currentWidget() is window.pages["export"]
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area() == "wages"
     assert window.stack.currentWidget() is window.pages["wages"]
@@ -52,14 +55,15 @@ def test_settings_switch_language_without_losing_the_search(window, db, qtbot):
 
     qtbot.waitUntil(
         lambda: (
-            sidebar_texts(window) == ["Asociados", "Libro de guardia", "Retiros", "Configuración"]
+            sidebar_texts(window)
+            == ["Asociados", "Libro de guardia", "Retiros", "Exportar", "Configuración"]
         )
     )
     assert page.save_button.text() == "&Guardar configuración"
     assert members_page.search.text() == "pena"
     assert members_page.model.rowCount() == 1
     assert members_page.model.headerData(0, Qt.Orientation.Horizontal) == "Nombre completo"
-    assert db.read(settings.get_settings) == settings.Settings("Rosa Gómez", "es")
+    assert db.read(settings.get_settings) == settings.Settings("Rosa Gómez", "es", 14)
     assert db.read(profile.get_profile).document_language == "pt_BR"
     # Qt's own texts follow: the standard Cancel button of a new dialog.
     dialog = MemberDialog(db)
@@ -72,12 +76,14 @@ def test_settings_switch_language_without_losing_the_search(window, db, qtbot):
     qtbot.waitUntil(
         lambda: (
             sidebar_texts(window)
-            == ["Associados", "Livro de ocorrências", "Retiradas", "Configurações"]
+            == ["Associados", "Livro de ocorrências", "Retiradas", "Exportar", "Configurações"]
         )
     )
     page.ui_language.setCurrentIndex(page.ui_language.findData("en"))
     page.save()
-    qtbot.waitUntil(lambda: sidebar_texts(window) == ["Members", "Logbook", "Wages", "Settings"])
+    qtbot.waitUntil(
+        lambda: sidebar_texts(window) == ["Members", "Logbook", "Wages", "Export", "Settings"]
+    )
 
 
 def test_operator_from_settings_signs_the_audit_trail(window, db, qtbot, tmp_path):

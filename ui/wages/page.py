@@ -33,6 +33,7 @@ from obrero.store.database import Database
 from obrero.wages import periods
 from obrero.wages.periods import Distribution, Period
 from obrero.wages.rules import Rule
+from ui.questions import confirm
 from ui.wages.hours_tab import HoursTab
 from ui.wages.income_tab import IncomeTab
 from ui.wages.lines_tab import LinesTab
@@ -43,18 +44,6 @@ from ui.wages.widgets import note_label, table_view
 
 HOURS, INCOME, LINES, PREVIEW = range(4)  # the tabs of a period
 STATUS_COLOURS = {"draft": "#8a5a00", "approved": "#1b5e20", "paid": "#0d47a1"}
-
-
-def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
-    """Ask before something that cannot be undone; Cancel is the default answer."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
-    box.setParent(parent, box.windowFlags())
-    yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
-    box.exec()
-    chosen = box.clickedButton() is yes
-    box.deleteLater()
-    return chosen
 
 
 def nbsp(html: str) -> str:

@@ -1,0 +1,1 @@
+"""USB export, verification, import and local backups."""
