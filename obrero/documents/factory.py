@@ -24,6 +24,9 @@ class FactoryDetails:
     registration_number: str = ""
     address: str = ""
     city: str = ""
+    # Fingerprint of the key that signs this installation's USB archives, so whoever
+    # receives a document can check archives that come from the same PC.
+    key_fingerprint: str = ""
 
     def letterhead_lines(self, gettext: Callable[[str], str]) -> list[str]:
         """The lines under the name (legal form, tax id, registration, address), in the
@@ -36,13 +39,23 @@ class FactoryDetails:
                 gettext("Registration number: {number}").format(number=self.registration_number)
             )
         lines.append(", ".join(part for part in (self.address, self.city) if part))
+        if self.key_fingerprint:
+            lines.append(
+                gettext("Archive signing key: {fingerprint}").format(
+                    fingerprint=self.key_fingerprint
+                )
+            )
         return [line for line in lines if line]
 
 
 def factory_details(profile: Profile | None) -> FactoryDetails:
+    """The letterhead of ``profile``, with this installation's archive key fingerprint."""
     if profile is None:
         return FactoryDetails()
+    from obrero.exchange.keys import fingerprint, installation_key, public_key_bytes
+
     return FactoryDetails(
+        key_fingerprint=fingerprint(public_key_bytes(installation_key())),
         name=profile.name,
         legal_form=profile.legal_form,
         tax_id=profile.tax_id,

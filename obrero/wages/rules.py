@@ -74,7 +74,8 @@ class SharingRule:
             how = gettext("by category coefficient × hours")
         else:
             how = gettext("by hours worked")
-        return gettext("{equal}% in equal shares, {rest}% {how}").format(
+        # Worded so that no "%" is followed by a letter, which gettext tools take for printf.
+        return gettext("equal shares for {equal}%, the rest ({rest}%) {how}").format(
             equal=self.equal_percent, rest=100 - self.equal_percent, how=how
         )
 

@@ -579,6 +579,11 @@ def test_print_logbook_writes_the_certified_extract(demo_db, tmp_path, capsys):
         assert f"Entry {entry.number}" in text
     assert f"The chain of {count} entries verified intact" in text
     assert not list(tmp_path.glob(".extracto.pdf.*"))  # no temporary file left behind
+    # The key that signs this PC's USB archives, so a receiver can pin it.
+    from obrero.exchange.keys import fingerprint, installation_key, public_key_bytes
+
+    key = fingerprint(public_key_bytes(installation_key()))
+    assert f"Archive signing key: {key}" in text
 
 
 def test_print_logbook_refuses_unknown_categories_and_reversed_dates(demo_db, tmp_path, capsys):
@@ -683,7 +688,7 @@ def test_wages_list_prints_every_period_with_status_and_amount(demo_db, capsys):
         f"{draft.id} · {draft.label} · {format_date(draft.start)} – {format_date(draft.end)} · "
         f"draft · ARS{draft.to_share_cents // 100:,}.{draft.to_share_cents % 100:02d}"
     )
-    assert lines[1] == "    50% in equal shares, 50% by category coefficient × hours"
+    assert lines[1] == "    equal shares for 50%, the rest (50%) by category coefficient × hours"
     for line, period in zip(lines[2::2], paid, strict=True):
         assert f" · paid on {format_date(period.paid_on)} · ARS" in line
     assert lines[-1] == "    Equal shares among the members on the roll"

@@ -394,7 +394,10 @@ def test_pay_periods_follow_the_assemblys_resolutions(db):
     for period in periods[2:]:
         assert (period.rule, period.equal_percent, period.weighted) == (Rule.MIXED, 50, True)
         assert period.resolution == "Resolución 2026-07"
-        assert period.rule_text() == "50% in equal shares, 50% by category coefficient × hours"
+        assert (
+            period.rule_text()
+            == "equal shares for 50%, the rest (50%) by category coefficient × hours"
+        )
     for period in periods:
         assert dict(period.coefficients) == {
             "Administrativo": Decimal("1.15"),

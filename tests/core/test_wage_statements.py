@@ -309,7 +309,7 @@ def test_english_words_of_the_statement_and_the_summary(db, factory, tmp_path):
     for phrase in (
         "Wage statement (share of income)",
         "September 2026: 09/01/2026 – 09/30/2026 (30 days)",
-        "40% in equal shares, 60% by category coefficient × hours",
+        "equal shares for 40%, the rest (60%) by category coefficient × hours",
         "Approved on 10/05/2026",
         "Advance already paid: Adelanto del día 10",
         "NET AMOUNT TO RECEIVE",

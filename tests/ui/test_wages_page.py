@@ -166,7 +166,7 @@ def test_new_period_by_keyboard_follows_the_latest_one(window, db, roll, qtbot):
     assert page.periods_model.data(page.periods_model.index(0, 3)) == "ARS4,500,000.50"
     assert page.period.id == latest.id and page.title.text() == "October 2026"
     assert page.hours_tab.model.rowCount() == 4
-    assert "40% in equal shares" in page.summary.text()
+    assert "equal shares for 40%" in page.summary.text()
 
 
 def test_period_names_come_from_babel_in_the_ui_language(window, db, roll, switcher, qtbot):
