@@ -228,11 +228,12 @@ class MainWindow(QMainWindow):
         return self._chain
 
     def _retranslate_banner(self) -> None:
-        from ui.logbook.chain_view import broken_text
-
         outcome = self._chain
         if outcome is None:
             return
+        # Imported only once there is a result: the module loads the store (startup time).
+        from ui.logbook.chain_view import broken_text
+
         if isinstance(outcome, Exception):
             self.banner_text.setText(
                 _("The logbook chain could not be checked: {error}").format(

@@ -243,3 +243,27 @@ def test_an_unexpected_error_is_shown_not_swallowed(message_boxes, capsys):
     assert "RuntimeError: disk on fire" in text
     assert "Nothing half-done was saved" in text
     assert "disk on fire" in capsys.readouterr().err
+
+
+def test_the_empty_window_appears_before_the_store_is_loaded():
+    """Startup time: building and showing the window shell loads no SQLAlchemy or ReportLab
+    (the pages, which do, come in attach(), after a pool thread has loaded them)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "import ui.app\n"
+        "from ui.main_window import MainWindow\n"
+        "window = MainWindow(None, lambda language: None)\n"
+        "window.show()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'reportlab'}))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"
