@@ -369,3 +369,23 @@ def test_a_database_of_schema_0001_is_backed_up_then_upgraded(tmp_path, sql):
     assert sql(path, "SELECT id, full_name, national_id FROM member ORDER BY id") == members_before
     assert sql(path, "SELECT count(*) FROM logbook_entry") == [(0,)]
     assert sql(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_every_checked_in_database_opens_in_this_version(tmp_path, sql):
+    """One small database per released schema (tests/fixtures/obrero-<revision>.sqlite3):
+    each opens, upgraded when older, with its records intact. A new migration adds the
+    fixture of the schema before it stops being the head."""
+    import shutil
+
+    fixtures = sorted((Path(__file__).resolve().parents[1] / "fixtures").glob("obrero-*.sqlite3"))
+    assert [f.stem.split("-")[1] for f in fixtures] == ["0001", "0003"]
+    for fixture in fixtures:
+        revision = fixture.stem.split("-")[1]
+        assert revision in SCHEMA_REVISIONS
+        path = tmp_path / fixture.name
+        shutil.copyfile(fixture, path)
+        members_before = sql(path, "SELECT id, full_name FROM member ORDER BY id")
+        open_database(path).close()
+        assert sql(path, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]
+        assert sql(path, "SELECT id, full_name FROM member ORDER BY id") == members_before
+        assert sql(path, "PRAGMA integrity_check") == [("ok",)]
