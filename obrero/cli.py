@@ -205,14 +205,8 @@ def _add_audit_command(commands: argparse._SubParsersAction) -> None:
 def _add_logbook_commands(commands: argparse._SubParsersAction) -> None:
     """``obrero logbook verify|head``: the occupation logbook's hash chain."""
     summary = _("check the occupation logbook's hash chain, or show its head")
-    group = commands.add_parser(
-        "logbook", help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
-    )
-    options = group.add_argument_group(_("options"))
-    _add_help(options)
-    _add_db_option(options, default=argparse.SUPPRESS)
-    actions = group.add_subparsers(
-        dest="logbook_command", title=_("commands"), metavar=_("COMMAND"), required=True
+    actions = _add_group(
+        commands, "logbook", summary, "logbook_command", _("commands"), _("COMMAND")
     )
     _add_command(
         actions,
@@ -228,18 +222,28 @@ def _add_logbook_commands(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def _add_wages_commands(commands: argparse._SubParsersAction) -> None:
-    """``obrero wages list``: the pay periods (retiros)."""
-    summary = _("the pay periods: their status and the amounts shared")
+def _add_group(
+    commands: argparse._SubParsersAction,
+    name: str,
+    summary: str,
+    dest: str,
+    title: str,
+    metavar: str,
+) -> argparse._SubParsersAction:
+    """A command with commands of its own (``obrero logbook verify``); takes --help and --db."""
     group = commands.add_parser(
-        "wages", help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
+        name, help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
     )
     options = group.add_argument_group(_("options"))
     _add_help(options)
     _add_db_option(options, default=argparse.SUPPRESS)
-    actions = group.add_subparsers(
-        dest="wages_command", title=_("commands"), metavar=_("COMMAND"), required=True
-    )
+    return group.add_subparsers(dest=dest, title=title, metavar=metavar, required=True)
+
+
+def _add_wages_commands(commands: argparse._SubParsersAction) -> None:
+    """``obrero wages list``: the pay periods (retiros)."""
+    summary = _("the pay periods: their status and the amounts shared")
+    actions = _add_group(commands, "wages", summary, "wages_command", _("commands"), _("COMMAND"))
     _add_command(
         actions,
         "list",
@@ -251,15 +255,7 @@ def _add_wages_commands(commands: argparse._SubParsersAction) -> None:
 def _add_print_commands(commands: argparse._SubParsersAction) -> None:
     """``obrero print logbook|wages``: documents as PDF files."""
     summary = _("print a document to a PDF file")
-    group = commands.add_parser(
-        "print", help=summary, description=summary, formatter_class=_HelpFormatter, add_help=False
-    )
-    options = group.add_argument_group(_("options"))
-    _add_help(options)
-    _add_db_option(options, default=argparse.SUPPRESS)
-    documents = group.add_subparsers(
-        dest="document", title=_("documents"), metavar=_("DOCUMENT"), required=True
-    )
+    documents = _add_group(commands, "print", summary, "document", _("documents"), _("DOCUMENT"))
     logbook = _add_command(
         documents,
         "logbook",

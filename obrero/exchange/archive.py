@@ -59,6 +59,7 @@ from obrero.exchange.encryption import (
 )
 from obrero.exchange.keys import fingerprint, installation_key, public_key_bytes
 from obrero.i18n import DEFAULT_LANGUAGE, _
+from obrero.store.files import sync_folder
 
 if TYPE_CHECKING:
     from obrero.store.database import Database
@@ -326,7 +327,7 @@ def write_verified(
         if isinstance(error, OSError):
             raise ExportError(_write_failed(final.parent, error)) from error
         raise
-    _sync_folder(final.parent)
+    sync_folder(final.parent)
     return final
 
 
@@ -431,20 +432,6 @@ def _sync(handle: BinaryIO) -> None:
     if hasattr(os, "posix_fadvise"):
         with contextlib.suppress(OSError):
             os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (POSIX); harmless where folders cannot be opened."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _check_written(

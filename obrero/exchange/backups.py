@@ -38,7 +38,7 @@ from pathlib import Path
 
 from obrero.errors import DatabaseRefused, ObreroError, StorageError
 from obrero.i18n import N_, _
-from obrero.store.files import FileState, inspect_file, stored_setting
+from obrero.store.files import FileState, inspect_file, stored_setting, sync_folder
 
 BACKUPS_FOLDER = "backups"
 # Reason code -> how the Backups screen names it.
@@ -211,7 +211,7 @@ def restore_backup(db_path: Path, backup: Path) -> Path | None:
         safety = _save_current(db_path)
         _checkpoint_and_drop_sidecars(db_path)
         os.replace(temporary, db_path)
-        _sync_folder(db_path.parent)
+        sync_folder(db_path.parent)
     finally:
         _unlink_with_sidecars(temporary)
     return safety
@@ -286,7 +286,7 @@ def _name_copy(temporary: Path, folder: Path, stamp: str, reason: str) -> Path:
                 serial += 1
                 continue
             os.replace(temporary, target)
-        _sync_folder(folder)
+        sync_folder(folder)
         return target
 
 
@@ -357,14 +357,3 @@ def _remove_stale_partials(folder: Path) -> None:
 def _sync_file(path: Path) -> None:
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename or a new name in ``folder`` durable (where the platform allows)."""
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

@@ -32,7 +32,7 @@ from obrero.errors import DatabaseRefused, ObreroError
 from obrero.exchange.archive import DATABASE
 from obrero.exchange.verify import CopyFailed, examine
 from obrero.i18n import _
-from obrero.store.files import FileState, inspect_file
+from obrero.store.files import FileState, inspect_file, sync_folder
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 # How long to wait for another connection to let go of the current database.
@@ -144,7 +144,7 @@ def _replace(temporary: Path, db_path: Path) -> None:
         os.replace(temporary, db_path)
     except OSError as error:
         raise ImportRefused([_cannot_write(db_path, error)]) from error
-    _sync_folder(db_path.parent)
+    sync_folder(db_path.parent)
 
 
 def _release(db_path: Path) -> None:
@@ -182,19 +182,6 @@ def _remove_with_side_files(path: Path) -> None:
     for suffix in ("", *SIDE_FILES):
         with contextlib.suppress(OSError):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _cannot_write(db_path: Path, error: OSError) -> str:

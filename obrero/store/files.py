@@ -6,6 +6,7 @@ before the store is opened, and backup copies with SQLite's backup API.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
@@ -102,3 +103,18 @@ def stored_setting(path: Path, key: str) -> str | None:
     except (DatabaseRefused, sqlite3.Error, OSError):
         return None
     return row[0] if row else None
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (POSIX); harmless where folders
+    cannot be opened (Windows)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
