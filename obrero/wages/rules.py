@@ -8,6 +8,10 @@ equal remainders go to the member with the lower number (the order they
 joined the roll), a rule anyone can check by hand. A mixed rule adds each
 member's exact equal part and exact part by hours, then rounds once.
 
+Who takes part: every member on the roll on any day of the period, suspended
+members included (a suspension limits voting, not the share of work done); a
+part by hours gives nothing to a member with no hours.
+
 Proration: a member on the roll only part of the period gets the equal part
 in proportion to their days on the roll. Parts by hours follow the hours
 worked, which already reflect the days present, so they are not prorated
