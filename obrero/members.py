@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -128,6 +129,20 @@ def is_on_roll(join_date: date, leave_date: date | None, day: date) -> bool:
     leave date (their last day).
     """
     return join_date <= day and (leave_date is None or day <= leave_date)
+
+
+class OnRoll(Protocol):
+    """Anything with a member's join and leave dates (a Member, a row)."""
+
+    join_date: date
+    leave_date: date | None
+
+
+def days_on_roll(member: OnRoll, start: date, end: date) -> int:
+    """How many days of ``start``..``end`` the member was on the roll (see :func:`is_on_roll`)."""
+    first = max(start, member.join_date)
+    last = min(end, member.leave_date or end)
+    return max(0, (last - first).days + 1)
 
 
 def search_key(*parts: str) -> str:
@@ -359,12 +374,16 @@ SCOPE_LABELS: dict[str, str] = {
 }
 
 
-def _on_roll(day: date):
-    """SQL condition of :func:`is_on_roll`."""
+def on_roll_between(start: date, end: date):
+    """SQL condition: on the roll on at least one day of ``start``..``end`` (:func:`is_on_roll`)."""
     return and_(
-        MemberRow.join_date <= day,
-        or_(MemberRow.leave_date.is_(None), MemberRow.leave_date >= day),
+        MemberRow.join_date <= end,
+        or_(MemberRow.leave_date.is_(None), MemberRow.leave_date >= start),
     )
+
+
+def _on_roll(day: date):
+    return on_roll_between(day, day)
 
 
 def _filtered(query: Select, text: str, scope: Scope, day: date | None) -> Select:

@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 from obrero.errors import ValidationError, ValidationErrors
 from obrero.i18n import _
 from obrero.i18n.formatting import format_date, format_number, parse_number
-from obrero.members import national_id_key, search_key
+from obrero.members import days_on_roll, national_id_key, search_key
 from obrero.profile import get_profile
 from obrero.store.models import MemberRow
-from obrero.wages.periods import Period, days_on_roll, get_period, set_hours
+from obrero.wages.periods import Period, get_period, set_hours
 
 DELIMITERS = (";", ",", "\t")
 # Words of a header cell (lower case, no accents) that name each kind of column.

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from obrero.errors import NotFound, ObreroError, ValidationError, ValidationErrors
 from obrero.i18n import N_, _
 from obrero.i18n.formatting import format_date, format_number
+from obrero.members import days_on_roll, on_roll_between
 from obrero.store.models import (
     MemberRow,
     PayCoefficientRow,
@@ -378,20 +379,10 @@ def set_coefficient(session: Session, period_id: int, category: str, coefficient
     session.flush()
 
 
-def days_on_roll(member: MemberRow, start: date, end: date) -> int:
-    """How many days of ``start``..``end`` the member was on the roll (both ends count)."""
-    first = max(start, member.join_date)
-    last = min(end, member.leave_date or end)
-    return max(0, (last - first).days + 1)
-
-
 def _members_in(session: Session, start: date, end: date) -> list[MemberRow]:
     query = (
         select(MemberRow)
-        .where(
-            MemberRow.join_date <= end,
-            or_(MemberRow.leave_date.is_(None), MemberRow.leave_date >= start),
-        )
+        .where(on_roll_between(start, end))
         .order_by(MemberRow.search_key, MemberRow.id)
     )
     return list(session.scalars(query))
