@@ -23,7 +23,7 @@ from obrero.i18n import _, ngettext
 from obrero.i18n.formatting import format_date, format_datetime, format_money
 from obrero.logbook.chain import ChainReport, head_code, stored_head, verify_chain
 from obrero.logbook.extract import LogbookExtract, build_extract
-from obrero.profile import default_profile, get_profile
+from obrero.profile import default_profile, factory_time_zone, get_profile
 from obrero.store.database import open_database
 from obrero.wages.periods import Period, from_cents, get_period, list_periods
 
@@ -135,8 +135,7 @@ def audit(args: argparse.Namespace, db_path: Path) -> int:
 
 def _audit_trail(session: Session, since: date | None) -> tuple[str, list[AuditEntry]]:
     """The factory's time zone (UTC before there is a profile) and the entries, oldest first."""
-    profile = get_profile(session)
-    time_zone = profile.time_zone if profile else "UTC"
+    time_zone = factory_time_zone(session)
     return time_zone, audit_entries(session, since, time_zone, newest_first=False)
 
 

@@ -215,6 +215,12 @@ def get_profile(session: Session) -> Profile | None:
     return Profile(**{name: getattr(row, name) for name in Profile.__dataclass_fields__})
 
 
+def factory_time_zone(session: Session) -> str:
+    """The time zone times are shown in: the factory's, or UTC before there is a profile."""
+    profile = get_profile(session)
+    return profile.time_zone if profile else "UTC"
+
+
 def save_profile(session: Session, profile: Profile) -> Profile:
     """Validate and store the profile (tidied: stripped text, upper-case codes)."""
     tidy = replace(profile, **{name: value.strip() for name, value in asdict(profile).items()})

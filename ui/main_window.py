@@ -320,8 +320,7 @@ class MainWindow(QMainWindow):
 
         if self._db is None:
             return
-        profile = self._db.read(profiles.get_profile)
-        AuditDialog(self._db, profile.time_zone if profile else "UTC", self).exec()
+        AuditDialog(self._db, self._db.read(profiles.factory_time_zone), self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(

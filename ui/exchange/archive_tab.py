@@ -233,8 +233,7 @@ class ArchiveTab(QWidget):
         super().changeEvent(event)
 
     def _time_zone(self) -> str:
-        profile = self._db.read(profiles.get_profile)
-        return profile.time_zone if profile else "UTC"
+        return self._db.read(profiles.factory_time_zone)
 
     def _choose(self, title: str) -> Path | None:
         chosen, _filter = QFileDialog.getOpenFileName(

@@ -129,8 +129,7 @@ class BackupsTab(QWidget):
         super().__init__(parent)
         self._db = db
         self.errors = FieldErrors()
-        profile = db.read(profiles.get_profile)
-        self.model = BackupsModel(db.path, profile.time_zone if profile else "UTC", self)
+        self.model = BackupsModel(db.path, db.read(profiles.factory_time_zone), self)
         self._build()
         self.retranslate()
         self.keep.setValue(db.read(settings_service.get_settings).backups_to_keep)

@@ -59,8 +59,7 @@ class LogbookPage(QWidget):
         self.refresh_head()
 
     def _profile_time_zone(self) -> str:
-        profile = self._db.read(profiles.get_profile)
-        return profile.time_zone if profile else "UTC"
+        return self._db.read(profiles.factory_time_zone)
 
     # -- building ------------------------------------------------------------
     def _build(self) -> None:
