@@ -206,10 +206,6 @@ def test_second_profile_row_is_refused_by_the_database(db, db_path):
 
 
 def test_times_are_shown_in_utc_until_the_factory_has_a_profile(db):
-    from dataclasses import replace
-
-    from obrero import profile
-
     assert db.read(profile.factory_time_zone) == "UTC"
     draft = replace(profile.default_profile("BR"), name="Flaskô")
     db.write(profile.save_profile, draft)
