@@ -35,6 +35,7 @@ from ui.logbook.detail import EntryDetail
 from ui.logbook.entry_dialog import EntryDialog
 from ui.logbook.extract_dialog import ExtractDialog
 from ui.logbook.model import COLUMNS, LogbookTableModel
+from ui.tables import list_of_rows
 
 SEARCH_DELAY_MS = 200
 ANY = None  # the "all categories" / "anyone" choice of a filter combo
@@ -110,14 +111,8 @@ class LogbookPage(QWidget):
         for field, edit in (("since", self.since), ("until", self.until)):
             date_errors.addWidget(self.errors.add(field, edit))
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
+        self.table = list_of_rows(QTableView(), self.model)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMNS.index("title"), QHeaderView.ResizeMode.Stretch)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +21,7 @@ from obrero.members import SCOPE_LABELS, Member, Scope
 from obrero.store.database import Database
 from ui.members.dialog import MemberDialog
 from ui.members.model import MembersTableModel
+from ui.tables import list_of_rows
 
 SEARCH_DELAY_MS = 200
 
@@ -66,13 +66,7 @@ class MembersPage(QWidget):
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
 
-        self.table = MembersView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        self.table = list_of_rows(MembersView(), self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

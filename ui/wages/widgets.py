@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView
 
 from obrero.errors import ValidationError
 from obrero.i18n import _
 from obrero.i18n.formatting import parse_number
+from ui.tables import list_of_rows
 
 
 def read_amount(text: str, country: str, field: str = "amount") -> Decimal:
@@ -35,14 +36,8 @@ def note_label(red: bool = False) -> QLabel:
 
 def table_view(model, stretch: str | None = None) -> QTableView:
     """A read-only table of whole rows, one selected at a time; ``stretch`` takes the room."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
+    view = list_of_rows(QTableView(), model)
     view.setWordWrap(False)
-    view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     if stretch is not None:
